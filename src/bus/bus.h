@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace envmon::bus {
+
+// The topics of the pipeline. Kafka topic names are these, prefixed by the configured prefix.
+enum class Topic : uint8_t { raw, curated, aggregates, anomalies, alerts, dead_letter };
+inline constexpr size_t kTopicCount = 6;
+std::string_view topic_name(Topic t);  // "raw", ..., "dead-letter"
+std::optional<Topic> parse_topic(std::string_view name);
+inline constexpr Topic kAllTopics[] = {Topic::raw,       Topic::curated, Topic::aggregates,
+                                       Topic::anomalies, Topic::alerts,  Topic::dead_letter};
+
+struct Message {
+  Topic topic = Topic::raw;
+  std::string key;       // station id: all messages of a station land in one partition, in order
+  std::string payload;   // a v1 JSON document (model/codec.h)
+  int32_t schema_version = 1;  // carried as a header on Kafka
+  Timestamp timestamp{};       // set by the bus on produce if left at zero
+  int32_t partition = -1;      // set by the bus
+  int64_t offset = -1;         // set by the bus
+};
+
+// Stable partitioner (FNV-1a) so a station's partition never depends on the process.
+int32_t partition_for(std::string_view key, int32_t partitions);
+
+struct TopicPartition {
+  Topic topic;
+  int32_t partition;
+  friend auto operator<=>(const TopicPartition&, const TopicPartition&) = default;
+};
+// Next offset to read per partition: committing N means "everything before N is done".
+using OffsetMap = std::map<TopicPartition, int64_t>;
+// The commit that acknowledges `messages` (highest offset + 1 per partition).
+OffsetMap offsets_after(const std::vector<Message>& messages);
+
+class Producer {
+ public:
+  virtual ~Producer() = default;
+  // Appends a message. When the partition is full this blocks (back-pressure) for up to
+  // `timeout`, then fails with bus_full (retryable). Never drops.
+  virtual Status send(Message message, Millis timeout) = 0;
+  // Waits until everything sent is durably accepted by the bus (Kafka: acknowledged by brokers).
+  virtual Status flush(Millis timeout) = 0;
+};
+
+class Consumer {
+ public:
+  virtual ~Consumer() = default;
+  // Up to `max` messages from this member's partitions, waiting up to `timeout` for the first.
+  // An empty vector means nothing arrived in time (or the bus is shutting down).
+  virtual Result<std::vector<Message>> poll(size_t max, Millis timeout) = 0;
+  // Acknowledges processing: only call after every sink has acknowledged the writes.
+  virtual Status commit(const OffsetMap& offsets) = 0;
+  // The partitions currently assigned to this member.
+  virtual std::vector<TopicPartition> assignment() const = 0;
+  virtual void close() = 0;
+};
+
+struct TopicStats {
+  int64_t produced = 0;    // total messages appended
+  int64_t retained = 0;    // messages still held (not yet committed by every group)
+};
+
+class Bus {
+ public:
+  virtual ~Bus() = default;
+  virtual Result<std::unique_ptr<Producer>> producer() = 0;
+  // A member of consumer group `group` reading `topics`; members of one group share partitions.
+  virtual Result<std::unique_ptr<Consumer>> consumer(const std::string& group,
+                                                     const std::vector<Topic>& topics) = 0;
+  virtual int32_t partitions(Topic topic) const = 0;
+  // Committed offset of a group on a partition (-1 when it has never committed).
+  virtual int64_t committed(const std::string& group, TopicPartition tp) const = 0;
+  virtual TopicStats stats(Topic topic) const = 0;
+  // Wakes every blocked producer and consumer; later calls fail with bus_closed.
+  virtual void shutdown() = 0;
+};
+
+}  // namespace envmon::bus

@@ -1,0 +1,397 @@
+// Strict decoders for the v1 message schema. Every error names the field path that is wrong.
+#include <simdjson.h>
+
+#include <cmath>
+
+#include "model/codec.h"
+#include "model/units.h"
+
+namespace envmon {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+Error field_error(std::string_view path, std::string_view what) {
+  return Error(Errc::decode_field, std::string(path) + ": " + std::string(what));
+}
+
+// simdjson needs SIMDJSON_PADDING readable bytes past the end; bus payloads usually have the
+// capacity, otherwise we copy into a per-thread buffer.
+struct Padded {
+  std::string buffer;
+  simdjson::padded_string_view view(std::string_view json) {
+    buffer.assign(json);
+    buffer.resize(json.size() + simdjson::SIMDJSON_PADDING);
+    return simdjson::padded_string_view(buffer.data(), json.size(), buffer.size());
+  }
+};
+
+struct Decoder {
+  od::parser parser;
+  Padded padded;
+};
+
+Decoder& thread_decoder() {
+  thread_local Decoder decoder;
+  return decoder;
+}
+
+std::string_view type_name(od::json_type t) {
+  switch (t) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "unknown";
+}
+
+Result<double> get_number(od::value v, std::string_view path) {
+  od::json_type t;
+  if (v.type().get(t)) return field_error(path, "malformed value");
+  if (t != od::json_type::number) return field_error(path, "expected a number, got " + std::string(type_name(t)));
+  double d = 0;
+  if (v.get_double().get(d)) return field_error(path, "malformed number");
+  if (!std::isfinite(d)) return field_error(path, "number is not finite");
+  return d;
+}
+
+Result<std::string_view> get_string(od::value v, std::string_view path) {
+  od::json_type t;
+  if (v.type().get(t)) return field_error(path, "malformed value");
+  if (t != od::json_type::string) return field_error(path, "expected a string, got " + std::string(type_name(t)));
+  std::string_view s;
+  if (v.get_string().get(s)) return field_error(path, "malformed string");
+  return s;
+}
+
+Result<int64_t> get_int(od::value v, std::string_view path) {
+  auto d = get_number(v, path);
+  if (!d.ok()) return d.error();
+  if (*d != std::floor(*d)) return field_error(path, "expected an integer");
+  return static_cast<int64_t>(*d);
+}
+
+Result<Timestamp> get_time(od::value v, std::string_view path) {
+  auto s = get_string(v, path);
+  if (!s.ok()) return s.error();
+  auto t = parse_rfc3339(*s);
+  if (!t.ok()) return field_error(path, t.error().message());
+  return *t;
+}
+
+Status check_version(od::value v) {
+  auto n = get_int(v, "v");
+  if (!n.ok()) return n.error();
+  if (*n != kSchemaVersion) {
+    return Error(Errc::decode_version, "v: unsupported schema version " + std::to_string(*n) +
+                                           " (this build reads version " +
+                                           std::to_string(kSchemaVersion) + ")");
+  }
+  return ok_status();
+}
+
+Status decode_station(od::value v, StationRef& st) {
+  od::object obj;
+  if (v.get_object().get(obj)) return field_error("station", "expected an object");
+  bool has_id = false;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return field_error("station", "malformed key");
+    if (key == "id") {
+      auto s = get_string(field.value(), "station.id");
+      if (!s.ok()) return s.error();
+      if (s->empty()) return field_error("station.id", "must not be empty");
+      st.id.get().assign(*s);
+      has_id = true;
+    } else if (key == "name") {
+      auto s = get_string(field.value(), "station.name");
+      if (!s.ok()) return s.error();
+      st.name.assign(*s);
+    } else if (key == "lat" || key == "lon") {
+      auto d = get_number(field.value(), key == "lat" ? "station.lat" : "station.lon");
+      if (!d.ok()) return d.error();
+      (key == "lat" ? st.lat : st.lon) = *d;
+    } else {
+      return field_error("station." + std::string(key), "unknown field (valid: id, name, lat, lon)");
+    }
+  }
+  if (!has_id) return field_error("station.id", "missing");
+  return ok_status();
+}
+
+Status decode_flags(od::value v, const std::string& path, FlagSet& flags) {
+  od::array arr;
+  if (v.get_array().get(arr)) return field_error(path, "expected an array of flag names");
+  for (auto item : arr) {
+    std::string_view name;
+    if (item.get_string().get(name)) return field_error(path, "expected flag names as strings");
+    auto f = parse_flag(name);
+    if (!f) return field_error(path, "unknown flag '" + std::string(name) + "'");
+    set_flag(flags, *f);
+  }
+  return ok_status();
+}
+
+Status decode_measurement_object(od::object obj, const std::string& path, Measurement& m) {
+  bool has_value = false;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return field_error(path, "malformed key");
+    od::value v = field.value();
+    if (key == "value") {
+      has_value = true;
+      bool is_null = false;
+      if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+        m.value = std::nan("");
+        continue;
+      }
+      auto d = get_number(v, path + ".value");
+      if (!d.ok()) return d.error();
+      m.value = *d;
+    } else if (key == "raw") {
+      auto d = get_number(v, path + ".raw");
+      if (!d.ok()) return d.error();
+      m.raw = *d;
+    } else if (key == "unit") {
+      auto s = get_string(v, path + ".unit");
+      if (!s.ok()) return s.error();
+      m.unit.assign(*s);
+    } else if (key == "flags") {
+      ENVMON_TRY(decode_flags(v, path + ".flags", m.flags));
+    } else {
+      return field_error(path + "." + std::string(key), "unknown field (valid: value, raw, unit, flags)");
+    }
+  }
+  if (!has_value) return field_error(path + ".value", "missing");
+  return ok_status();
+}
+
+Status decode_measurements(od::value v, std::vector<Measurement>& out) {
+  od::object obj;
+  if (v.get_object().get(obj)) return field_error("measurements", "expected an object keyed by metric");
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return field_error("measurements", "malformed key");
+    auto metric = parse_metric(key);
+    std::string path = "measurements.";
+    path.append(key);
+    if (!metric) return field_error(path, "unknown metric (see `envmon config schema` for the catalogue)");
+    Measurement& m = out.emplace_back();
+    m.metric = *metric;
+    od::value mv = field.value();
+    od::json_type t;
+    if (mv.type().get(t)) return field_error(path, "malformed value");
+    if (t == od::json_type::number) {
+      auto d = get_number(mv, path);
+      if (!d.ok()) return d.error();
+      m.value = *d;
+    } else if (t == od::json_type::object) {
+      od::object mo;
+      if (mv.get_object().get(mo)) return field_error(path, "malformed object");
+      ENVMON_TRY(decode_measurement_object(mo, path, m));
+    } else {
+      return field_error(path, "expected a number or an object, got " + std::string(type_name(t)));
+    }
+  }
+  return ok_status();
+}
+
+Status decode_reading_field(std::string_view key, od::value v, Reading& r, Enrichment& e,
+                            bool& enriched, int& seen) {
+  if (key == "v") { seen |= 1; return check_version(v); }
+  if (key == "source") {
+    auto s = get_string(v, "source");
+    if (!s.ok()) return s.error();
+    if (s->empty()) return field_error("source", "must not be empty");
+    r.source.get().assign(*s);
+    seen |= 2;
+    return ok_status();
+  }
+  if (key == "station") { seen |= 4; return decode_station(v, r.station); }
+  if (key == "observed_at") {
+    auto t = get_time(v, "observed_at");
+    if (!t.ok()) return t.error();
+    r.observed_at = *t;
+    seen |= 8;
+    return ok_status();
+  }
+  if (key == "ingested_at") {
+    auto t = get_time(v, "ingested_at");
+    if (!t.ok()) return t.error();
+    r.ingested_at = *t;
+    return ok_status();
+  }
+  if (key == "measurements") { seen |= 16; return decode_measurements(v, r.measurements); }
+  if (key == "region" || key == "timezone" || key == "local_time") {
+    auto s = get_string(v, key);
+    if (!s.ok()) return s.error();
+    (key == "region" ? e.region : key == "timezone" ? e.timezone : e.local_time).assign(*s);
+    enriched = true;
+    return ok_status();
+  }
+  if (key == "utc_offset_secs") {
+    auto n = get_int(v, key);
+    if (!n.ok()) return n.error();
+    e.utc_offset_secs = static_cast<int32_t>(*n);
+    enriched = true;
+    return ok_status();
+  }
+  return field_error(key, "unknown field (valid: v, source, station, observed_at, ingested_at, "
+                          "measurements, region, timezone, utc_offset_secs, local_time)");
+}
+
+Result<od::object> open_object(Decoder& d, std::string_view json, od::document& doc) {
+  if (json.empty()) return Error(Errc::decode_syntax, "empty payload");
+  auto padded = d.padded.view(json);
+  if (d.parser.iterate(padded).get(doc)) return Error(Errc::decode_syntax, "not JSON");
+  od::object obj;
+  if (doc.get_object().get(obj)) return Error(Errc::decode_syntax, "not a JSON object");
+  return obj;
+}
+
+Status wrap_simdjson(Status s, od::document& doc) {
+  if (!s.ok()) return s;
+  // current_location() succeeds only while tokens remain after the top-level object.
+  const char* rest = nullptr;
+  if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+    return Error(Errc::decode_syntax, "trailing content after the JSON object");
+  }
+  return s;
+}
+
+}  // namespace
+
+Status decode_reading_into(std::string_view json, Reading& r) {
+  r.measurements.clear();
+  r.enrichment.reset();
+  r.ingested_at = Timestamp{};
+  r.station = StationRef{};
+  Decoder& d = thread_decoder();
+  od::document doc;
+  auto obj = open_object(d, json, doc);
+  if (!obj.ok()) return obj.error();
+  Enrichment e;
+  bool enriched = false;
+  int seen = 0;
+  Status status = ok_status();
+  for (auto field : *obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return Error(Errc::decode_syntax, "malformed JSON");
+    status = decode_reading_field(key, field.value(), r, e, enriched, seen);
+    if (!status.ok()) return status;
+  }
+  static constexpr std::pair<int, std::string_view> kRequired[] = {
+      {1, "v"}, {2, "source"}, {4, "station"}, {8, "observed_at"}, {16, "measurements"}};
+  for (const auto& [bit, name] : kRequired) {
+    if ((seen & bit) == 0) return field_error(name, "missing");
+  }
+  if (enriched) r.enrichment = std::move(e);
+  return wrap_simdjson(status, doc);
+}
+
+Result<Reading> decode_reading(std::string_view json) {
+  Reading r;
+  Status s = decode_reading_into(json, r);
+  if (!s.ok()) return s.error();
+  return r;
+}
+
+namespace {
+
+Status decode_aggregate_field(std::string_view key, od::value v, Aggregate& a, int& seen) {
+  if (key == "v") { seen |= 1; return check_version(v); }
+  if (key == "source" || key == "station" || key == "metric" || key == "dominant") {
+    auto s = get_string(v, key);
+    if (!s.ok()) return s.error();
+    if (key == "source") a.source.get().assign(*s);
+    if (key == "station") { a.station.get().assign(*s); seen |= 2; }
+    if (key == "dominant") a.dominant.assign(*s);
+    if (key == "metric") {
+      auto m = parse_metric(*s);
+      if (!m) return field_error("metric", "unknown metric '" + std::string(*s) + "'");
+      a.metric = *m;
+      seen |= 4;
+    }
+    return ok_status();
+  }
+  if (key == "bucket_start") {
+    auto t = get_time(v, key);
+    if (!t.ok()) return t.error();
+    a.bucket_start = *t;
+    seen |= 8;
+    return ok_status();
+  }
+  if (key == "mean" || key == "min" || key == "max") {
+    auto n = get_number(v, key);
+    if (!n.ok()) return n.error();
+    (key == "mean" ? a.mean : key == "min" ? a.min : a.max) = *n;
+    return ok_status();
+  }
+  if (key == "bucket_secs" || key == "count" || key == "revision") {
+    auto n = get_int(v, key);
+    if (!n.ok()) return n.error();
+    if (key == "bucket_secs") a.bucket = Seconds(*n);
+    if (key == "count") a.count = *n;
+    if (key == "revision") a.revision = static_cast<int32_t>(*n);
+    return ok_status();
+  }
+  return field_error(key, "unknown field");
+}
+
+}  // namespace
+
+Result<Aggregate> decode_aggregate(std::string_view json) {
+  Decoder& d = thread_decoder();
+  od::document doc;
+  auto obj = open_object(d, json, doc);
+  if (!obj.ok()) return obj.error();
+  Aggregate a;
+  int seen = 0;
+  for (auto field : *obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return Error(Errc::decode_syntax, "malformed JSON");
+    ENVMON_TRY(decode_aggregate_field(key, field.value(), a, seen));
+  }
+  if ((seen & 15) != 15) return field_error("aggregate", "missing one of v, station, metric, bucket_start");
+  ENVMON_TRY(wrap_simdjson(ok_status(), doc));
+  return a;
+}
+
+Result<DeadLetter> decode_dead_letter(std::string_view json) {
+  Decoder& d = thread_decoder();
+  od::document doc;
+  auto obj = open_object(d, json, doc);
+  if (!obj.ok()) return obj.error();
+  DeadLetter dl;
+  for (auto field : *obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return Error(Errc::decode_syntax, "malformed JSON");
+    od::value v = field.value();
+    if (key == "v") {
+      ENVMON_TRY(check_version(v));
+      continue;
+    }
+    if (key == "at") {
+      auto t = get_time(v, key);
+      if (!t.ok()) return t.error();
+      dl.at = *t;
+      continue;
+    }
+    auto s = get_string(v, key);
+    if (!s.ok()) return s.error();
+    if (key == "stage") dl.stage.assign(*s);
+    else if (key == "error_code") dl.error_code.assign(*s);
+    else if (key == "reason") dl.reason.assign(*s);
+    else if (key == "topic") dl.topic.assign(*s);
+    else if (key == "key") dl.key.assign(*s);
+    else if (key == "payload") dl.payload.assign(*s);
+    else return field_error(key, "unknown field");
+  }
+  ENVMON_TRY(wrap_simdjson(ok_status(), doc));
+  return dl;
+}
+
+}  // namespace envmon

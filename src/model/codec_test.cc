@@ -1,0 +1,95 @@
+#include "model/codec.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace envmon {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// Golden cases: testdata/decode/<case>.json is the input; <case>.expected is the canonical
+// re-encoding, or "error: <prefix of the error>".
+TEST(CodecTest, GoldenDecodeCases) {
+  const fs::path dir = fs::path(ENVMON_SOURCE_DIR) / "src/model/testdata/decode";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    ++cases;
+    const std::string input = slurp(entry.path());
+    fs::path expected_path = entry.path();
+    expected_path.replace_extension(".expected");
+    const std::string expected = trim(slurp(expected_path));
+    auto r = decode_reading(input);
+    SCOPED_TRACE(entry.path().filename().string());
+    if (expected.rfind("error: ", 0) == 0) {
+      ASSERT_FALSE(r.ok()) << "decoded but expected " << expected;
+      EXPECT_EQ(r.error().to_string().rfind(expected.substr(7), 0), 0u) << r.error().to_string();
+    } else {
+      ASSERT_TRUE(r.ok()) << r.error().to_string();
+      EXPECT_EQ(encode_reading(*r), expected);
+    }
+  }
+  EXPECT_GE(cases, 10);
+}
+
+TEST(CodecTest, RoundTripsAggregateAndDeadLetter) {
+  Aggregate a;
+  a.source = SourceId("sim");
+  a.station = StationId("delhi");
+  a.metric = Metric::pm25;
+  a.bucket_start = from_unix_ms(1'700'000'000'000);
+  a.mean = 81.5;
+  a.min = 40;
+  a.max = 120.25;
+  a.count = 12;
+  a.revision = 2;
+  auto back = decode_aggregate(encode_aggregate(a));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(encode_aggregate(*back), encode_aggregate(a));
+
+  DeadLetter d{"decode", "decode_syntax", "not JSON", "raw", "delhi", "a \"quoted\"\n\x01 payload",
+               from_unix_ms(5)};
+  auto dl = decode_dead_letter(encode_dead_letter(d));
+  ASSERT_TRUE(dl.ok()) << dl.error().to_string();
+  EXPECT_EQ(dl->payload, d.payload);
+  EXPECT_EQ(dl->reason, "not JSON");
+}
+
+TEST(CodecTest, MaskedValueIsNullAndKeepsRaw) {
+  Reading r;
+  r.source = SourceId("sim");
+  r.station.id = StationId("s");
+  Measurement m;
+  m.metric = Metric::pm25;
+  m.value = std::nan("");
+  m.raw = 999;
+  set_flag(m.flags, Flag::out_of_bounds);
+  r.measurements.push_back(m);
+  const std::string json = encode_reading(r);
+  EXPECT_NE(json.find("\"pm25\":{\"value\":null,\"raw\":999,\"flags\":[\"out_of_bounds\"]}"),
+            std::string::npos);
+  auto back = decode_reading(json);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(std::isnan(back->measurements[0].value));
+  EXPECT_TRUE(is_masked(back->measurements[0].flags));
+}
+
+}  // namespace
+}  // namespace envmon
