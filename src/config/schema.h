@@ -32,6 +32,13 @@ struct FieldSpec {
   bool required = false;  // no default: the user must set it
 };
 
+// A section of `envmon config schema`: where the keys go in the file and what they are.
+struct SchemaDoc {
+  std::string section;  // "sources[].simulator", "store.sqlite", "processor"
+  std::string description;
+  std::vector<FieldSpec> fields;
+};
+
 // A typed schema for struct T: field specs plus how each value lands in T.
 template <typename T>
 class Schema {
