@@ -54,7 +54,6 @@ class Runtime {
   std::string data_dir_;
   MetricsRegistry metrics_;
   std::unique_ptr<Clock> clock_;
-  Components components_;
   std::unique_ptr<bus::Bus> bus_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<lake::RawLake> lake_;

@@ -53,13 +53,16 @@ Result<std::string> Node::scalar() const {
 }
 
 Error Node::error(Errc code, std::string_view message) const {
-  std::string out = file_;
+  // Built with append() only: GCC 12 reports a false -Wrestrict on chained operator+ here.
+  std::string out;
+  out.reserve(file_.size() + path_.size() + message.size() + 16);
+  out.append(file_);
   const int l = line();
-  if (l > 0) out += ":" + std::to_string(l);
-  out += ": ";
-  out += path_.empty() ? "(top level)" : path_;
-  out += ": ";
-  out += message;
+  if (l > 0) out.append(":").append(std::to_string(l));
+  out.append(": ");
+  out.append(path_.empty() ? std::string_view("(top level)") : std::string_view(path_));
+  out.append(": ");
+  out.append(message);
   return Error(code, out);
 }
 

@@ -108,7 +108,7 @@ function errorMessageFromBody(body: unknown): string | null {
   if (typeof message !== 'string') return null;
   const where = typeof parameter === 'string' && parameter ? ` (parameter "${parameter}")` : '';
   const what = typeof code === 'string' && code ? `${code}: ` : '';
-  return `${what}${message}${where}`;
+  return `${what}${message}${where}`.replace(/[.\s]*$/, '.');
 }
 
 async function getJson<T>(path: string): Promise<T> {
@@ -131,7 +131,7 @@ async function getJson<T>(path: string): Promise<T> {
     body = null;
   }
   if (!response.ok) {
-    const detail = errorMessageFromBody(body) ?? `${response.status} ${response.statusText}`.trim();
+    const detail = errorMessageFromBody(body) ?? `HTTP ${response.status} ${response.statusText}`.trim() + '.';
     throw new ApiError(`The envmon API answered ${path} with an error: ${detail}`, response.status, path);
   }
   if (body === null) {

@@ -7,7 +7,7 @@ import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-110m.json';
 import type { Station } from './api';
-import { kNoDataColor, usColor } from './aqi';
+import { usColor } from './aqi';
 import { formatValue, svg } from './format';
 
 const kWidth = 960;
@@ -64,14 +64,15 @@ export function createStationMap(
     tooltip.hidden = false;
     const x = r.left + r.width / 2 - box.left;
     const y = r.top - box.top;
-    tooltip.style.left = `${Math.min(Math.max(x, 90), box.width - 90)}px`;
+    const half = tooltip.offsetWidth / 2 + 4; // keep the whole tooltip inside the map
+    tooltip.style.left = `${Math.min(Math.max(x, half), Math.max(half, box.width - half))}px`;
     tooltip.style.top = `${y}px`;
   };
   const hideTooltip = (): void => {
     tooltip.hidden = true;
   };
 
-  function buildMarker(s: Station, selected: boolean): SVGGElement | null {
+  function buildMarker(s: Station, selected: boolean, scale: number): SVGGElement | null {
     const xy = projection([s.lon, s.lat]);
     if (!xy || !Number.isFinite(xy[0]) || !Number.isFinite(xy[1])) return null;
     const label = markerTitle(s);
@@ -80,7 +81,7 @@ export function createStationMap(
       'data-station-id': s.id,
       cx: xy[0].toFixed(1),
       cy: xy[1].toFixed(1),
-      r: selected ? 9 : 7,
+      r: ((selected ? 9 : 7) * scale).toFixed(1),
       fill: usColor(s.aqi_us),
       tabindex: 0,
       role: 'button',
@@ -101,22 +102,34 @@ export function createStationMap(
     circle.addEventListener('blur', hideTooltip);
     const group = svg('g', { class: 'station' });
     if (selected) {
-      group.append(svg('circle', { class: 'selection-ring', cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: 14 }));
+      group.append(svg('circle', { class: 'selection-ring', cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: (14 * scale).toFixed(1) }));
     }
     group.append(circle);
     return group;
   }
 
-  return {
+  // Markers keep roughly the same on-screen size however small the map is drawn.
+  const markerScale = (): number => {
+    const w = root.getBoundingClientRect().width;
+    return w > 0 ? Math.min(2.2, Math.max(1, (kWidth / w) * 0.7)) : 1;
+  };
+  let last: [Station[], string | null] = [[], null];
+  let lastScale = 1;
+  new ResizeObserver(() => {
+    if (Math.abs(markerScale() - lastScale) > 0.05) api.update(...last);
+  }).observe(root);
+
+  const api: StationMap = {
     update(stations, selectedId) {
+      last = [stations, selectedId];
+      lastScale = markerScale();
       hideTooltip();
       // Draw the selected station last so it sits on top of close neighbours.
       const ordered = [...stations].sort((a, b) => Number(a.id === selectedId) - Number(b.id === selectedId));
-      const nodes = ordered.map((s) => buildMarker(s, s.id === selectedId)).filter((n) => n !== null);
+      const nodes = ordered.map((s) => buildMarker(s, s.id === selectedId, lastScale)).filter((n) => n !== null);
       markers.replaceChildren(...nodes);
       root.classList.toggle('empty', nodes.length === 0);
     },
   };
+  return api;
 }
-
-export { kNoDataColor };

@@ -19,7 +19,7 @@ struct KnownCity {
   double pm25, pm10_ratio, no2, so2, co, o3, pm_winter_amp;
 };
 constexpr std::array<KnownCity, 16> kCities{{
-    {"delhi", 25.0, 9.5, 55, 0.45, true, 110, 2.0, 60, 15, 1800, 45, 0.65},
+    {"delhi", 25.0, 9.5, 55, 0.3, true, 110, 2.0, 60, 15, 1800, 45, 0.65},
     {"mumbai", 27.5, 2.5, 72, 0.6, true, 45, 2.1, 40, 12, 1200, 35, 0.5},
     {"bengaluru", 24.0, 2.5, 62, 0.5, true, 35, 2.0, 35, 8, 1000, 30, 0.35},
     {"beijing", 13.0, 15.0, 50, 0.35, false, 45, 1.7, 40, 8, 900, 60, 0.45},

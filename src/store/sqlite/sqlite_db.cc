@@ -72,7 +72,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   std::unique_ptr<sqlite3, DbDeleter> holder(raw);
   if (rc != SQLITE_OK) return sqlite_error(rc, "opening " + path, raw);
   sqlite3_extended_result_codes(raw, 1);
-  return std::unique_ptr<Connection>(new Connection(holder.release()));  // private ctor
+  return std::make_unique<Connection>(std::move(holder));
 }
 
 Status Connection::exec(const std::string& sql) {

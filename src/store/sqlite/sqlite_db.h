@@ -38,10 +38,8 @@ class Statement {
   Result<bool> step();
   // Runs to completion (for INSERT/UPDATE), then resets.
   Status run();
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
+  // Bindings are kept: every caller binds all parameters before the next step.
+  void reset() { sqlite3_reset(stmt_); }
 
   int64_t col_int(int i) const { return sqlite3_column_int64(stmt_, i); }
   double col_real(int i) const;  // NULL -> NaN
@@ -56,6 +54,7 @@ class Statement {
 // One connection with its cache of prepared statements. Used by one thread at a time.
 class Connection {
  public:
+  explicit Connection(std::unique_ptr<sqlite3, DbDeleter> db) : db_(std::move(db)) {}
   static Result<std::unique_ptr<Connection>> open(const std::string& path, bool read_only);
   Status exec(const std::string& sql);
   // A cached prepared statement; the returned handle is valid while the connection lives.
@@ -63,7 +62,6 @@ class Connection {
   sqlite3* handle() { return db_.get(); }
 
  private:
-  explicit Connection(sqlite3* db) : db_(db) {}
   std::unique_ptr<sqlite3, DbDeleter> db_;
   std::map<std::string, std::unique_ptr<sqlite3_stmt, StatementDeleter>> cache_;
 };

@@ -22,7 +22,7 @@ const config::Schema<SqliteStoreConfig>& sqlite_store_schema() {
                  "Larger write batches are committed in several transactions (idempotent upserts)")
         .integer("cache_size_kib", &SqliteStoreConfig::cache_size_kib, 16384, "KiB", 256, 4194304,
                  "Page cache per connection")
-        .integer("wal_autocheckpoint_pages", &SqliteStoreConfig::wal_autocheckpoint_pages, 4000,
+        .integer("wal_autocheckpoint_pages", &SqliteStoreConfig::wal_autocheckpoint_pages, 16000,
                  "pages", 0, 10000000, "WAL size that triggers a checkpoint (0: never automatic)");
     return s;
   }();

@@ -25,7 +25,7 @@ struct SqliteStoreConfig {
   // write is an idempotent upsert, so a failure in the middle is repaired by retrying the batch.
   int64_t max_rows_per_transaction = 50000;
   int64_t cache_size_kib = 16384;
-  int64_t wal_autocheckpoint_pages = 4000;
+  int64_t wal_autocheckpoint_pages = 16000;  // 64 MiB: a hot page is copied back once per checkpoint, so rarer checkpoints write less
 };
 
 const config::Schema<SqliteStoreConfig>& sqlite_store_schema();

@@ -1,10 +1,10 @@
 // Category names and colours of both standards.
 
+#include "transforms/aqi/aqi.h"
+
 #include <array>
 #include <cmath>
 #include <string_view>
-
-#include "transforms/aqi/aqi.h"
 
 namespace envmon::transforms::aqi {
 namespace {

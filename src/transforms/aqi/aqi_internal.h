@@ -33,13 +33,18 @@ inline double truncate_to(double value, double per_unit) {
 
 // Pollutants occupy pm25..co in the Metric enum; the station state indexes them from 0.
 inline constexpr size_t kFirstPollutant = static_cast<size_t>(Metric::pm25);
-inline std::optional<size_t> pollutant_slot(Metric m) {
+constexpr std::optional<size_t> pollutant_slot(Metric m) {
   const size_t i = static_cast<size_t>(m);
-  if (i < kFirstPollutant || i >= kFirstPollutant + StationAqi::kPollutantCount) return std::nullopt;
+  if (i < kFirstPollutant || i >= kFirstPollutant + StationAqi::kPollutantCount)
+    return std::nullopt;
   return i - kFirstPollutant;
 }
-inline Metric pollutant_at(size_t slot) { return static_cast<Metric>(kFirstPollutant + slot); }
+constexpr Metric pollutant_at(size_t slot) {
+  return static_cast<Metric>(kFirstPollutant + slot);
+}
 
-inline bool usable(double v) { return std::isfinite(v) && v >= 0; }
+inline bool usable(double v) {
+  return std::isfinite(v) && v >= 0;
+}
 
 }  // namespace envmon::transforms::aqi::detail

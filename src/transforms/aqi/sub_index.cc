@@ -62,10 +62,8 @@ constexpr std::array<Band, 6> kUsCo{{{0.0, 4.4, 0, 50},
                                      {12.5, 15.4, 151, 200},
                                      {15.5, 30.4, 201, 300},
                                      {30.5, 50.4, 301, 500}}};
-constexpr std::array<Band, 4> kUsSo2Hour1{{{0, 35, 0, 50},
-                                           {36, 75, 51, 100},
-                                           {76, 185, 101, 150},
-                                           {186, 304, 151, 200}}};
+constexpr std::array<Band, 4> kUsSo2Hour1{
+    {{0, 35, 0, 50}, {36, 75, 51, 100}, {76, 185, 101, 150}, {186, 304, 151, 200}}};
 constexpr std::array<Band, 2> kUsSo2Hour24{{{305, 604, 201, 300}, {605, 1004, 301, 500}}};
 constexpr std::array<Band, 6> kUsNo2{{{0, 53, 0, 50},
                                       {54, 100, 51, 100},
@@ -149,7 +147,8 @@ std::optional<UsLookup> us_table(Metric p, double ug, UsAveraging avg) {
       if (avg == A::nowcast_or_24h) return UsLookup{{kUsPm10, 1, kCap}, ug};
       return std::nullopt;
     case Metric::o3:
-      if (avg == A::hour_8) return UsLookup{{kUsO3Hour8, 1000, Above::partial_table}, to_ppb(p, ug) / 1000};
+      if (avg == A::hour_8)
+        return UsLookup{{kUsO3Hour8, 1000, Above::partial_table}, to_ppb(p, ug) / 1000};
       if (avg == A::hour_1) return UsLookup{{kUsO3Hour1, 1000, kCap}, to_ppb(p, ug) / 1000};
       return std::nullopt;
     case Metric::co:
@@ -170,13 +169,20 @@ std::optional<UsLookup> us_table(Metric p, double ug, UsAveraging avg) {
 std::optional<Table> india_table(Metric p) {
   constexpr Above kCap = Above::capped_at_top;
   switch (p) {
-    case Metric::pm25: return Table{kInPm25, 1, kCap};
-    case Metric::pm10: return Table{kInPm10, 1, kCap};
-    case Metric::no2: return Table{kInNo2, 1, kCap};
-    case Metric::o3: return Table{kInO3, 1, kCap};
-    case Metric::co: return Table{kInCoMg, 10, kCap};
-    case Metric::so2: return Table{kInSo2, 1, kCap};
-    default: return std::nullopt;
+    case Metric::pm25:
+      return Table{kInPm25, 1, kCap};
+    case Metric::pm10:
+      return Table{kInPm10, 1, kCap};
+    case Metric::no2:
+      return Table{kInNo2, 1, kCap};
+    case Metric::o3:
+      return Table{kInO3, 1, kCap};
+    case Metric::co:
+      return Table{kInCoMg, 10, kCap};
+    case Metric::so2:
+      return Table{kInSo2, 1, kCap};
+    default:
+      return std::nullopt;
   }
 }
 

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace envmon::app {
+
+// Each returns the process exit code: 0 success, 1 runtime failure, 2 usage or config error.
+int cmd_demo(const std::vector<std::string>& args, bool live);
+int cmd_config(const std::vector<std::string>& args);
+int cmd_list(const std::vector<std::string>& args);
+
+}  // namespace envmon::app

@@ -1,0 +1,113 @@
+#include "app/components.h"
+
+#include <algorithm>
+
+#include "api/api_config.h"
+#include "bus/memory/memory_bus.h"
+#include "cache/memory/memory_cache.h"
+#include "lake/raw_lake_config.h"
+#include "processor/processor_config.h"
+#include "sinks/sink_config.h"
+#include "sources/simulator/simulator_config.h"
+#include "sources/simulator/simulator_source.h"
+#include "store/sqlite/sqlite_store_config.h"
+
+namespace envmon::app {
+
+const std::vector<ComponentInfo>& registered_components() {
+  static const std::vector<ComponentInfo> list = {
+      {"source", "simulator", "Deterministic weather and air-quality simulator with sensor faults"},
+      {"bus", "memory", "In-process bus: bounded partitions, back-pressure, consumer groups"},
+      {"store", "sqlite", "Embedded SQLite time-series store with idempotent upserts"},
+      {"lake", "file", "Raw lake on the local filesystem: write-once zstd JSON lines"},
+      {"cache", "memory", "In-process LRU response cache with TTL"},
+  };
+  return list;
+}
+
+config::KnownTypes known_types() {
+  config::KnownTypes known;
+  for (const auto& c : registered_components()) {
+    if (c.kind == "source") known.sources.push_back(c.type);
+    if (c.kind == "bus") known.bus.push_back(c.type);
+    if (c.kind == "store") known.store.push_back(c.type);
+    if (c.kind == "lake") known.lake.push_back(c.type);
+    if (c.kind == "cache") known.cache.push_back(c.type);
+  }
+  return known;
+}
+
+std::vector<config::SchemaDoc> all_schema_docs() {
+  std::vector<config::SchemaDoc> docs;
+  auto add = [&](std::vector<config::SchemaDoc> more) {
+    for (auto& d : more) docs.push_back(std::move(d));
+  };
+  docs.push_back({"(top level)", "File-wide settings", config::top_level_schema().specs()});
+  docs.push_back({"stations[]", "The monitored stations", config::station_schema().specs()});
+  docs.push_back({"sources[]", "Keys every source takes; type-specific keys sit in a block named "
+                               "after the type",
+                  config::source_schema().specs()});
+  add(sources::sim::simulator_schema_docs());
+  docs.push_back({"bus.memory", "In-process bus", bus::memory_bus_schema().specs()});
+  add(store::sqlite::sqlite_store_schema_docs());
+  add(lake::file_lake_schema_docs());
+  add(cache::cache_schema_docs());
+  add(processor::processor_schema_docs());
+  add(api::api_schema_docs());
+  return docs;
+}
+
+Result<std::unique_ptr<sources::Source>> make_source(const config::SourceSection& section,
+                                                     const config::AppConfig& app,
+                                                     MetricsRegistry& metrics, const Clock& clock) {
+  sources::SourceSpec spec{&section, {}};
+  for (const auto& st : app.stations) {
+    const bool wanted = section.stations.empty() ||
+                        std::find(section.stations.begin(), section.stations.end(), st.id) !=
+                            section.stations.end();
+    if (wanted) spec.stations.push_back(st);
+  }
+  ComponentContext ctx("source", section.type, section.name, metrics, clock);
+  if (section.type == "simulator") return sources::make_simulator_source(spec, std::move(ctx));
+  return section.node.child("type").error(Errc::config_bad_value, "no factory for this source type");
+}
+
+Result<std::unique_ptr<bus::Bus>> make_bus(const config::BackendSection& section) {
+  bus::MemoryBusConfig cfg;
+  ENVMON_TRY(config::fill(section.settings, bus::memory_bus_schema(), cfg));
+  return bus::make_memory_bus(cfg);
+}
+
+Result<std::unique_ptr<store::Store>> make_store(const config::BackendSection& section,
+                                                 const std::string& data_dir) {
+  return store::sqlite::make_sqlite_store(section.settings, data_dir);
+}
+
+Result<std::unique_ptr<lake::RawLake>> make_lake(const config::BackendSection& section,
+                                                 const std::string& data_dir) {
+  return lake::make_file_lake(section.settings, data_dir);
+}
+
+Result<std::unique_ptr<cache::Cache>> make_cache(const config::BackendSection& section) {
+  auto cfg = cache::parse_memory_cache_config(section.settings);
+  if (!cfg.ok()) return cfg.error();
+  return cache::make_memory_cache(*cfg);
+}
+
+Status validate_components(const config::AppConfig& app) {
+  std::vector<Error> errors;
+  MetricsRegistry scratch;
+  SystemClock clock;
+  for (const auto& src : app.sources) {
+    if (auto s = make_source(src, app, scratch, clock); !s.ok()) errors.push_back(s.error());
+  }
+  if (auto b = make_bus(app.bus); !b.ok()) errors.push_back(b.error());
+  if (auto s = make_store(app.store, app.data_dir); !s.ok()) errors.push_back(s.error());
+  if (auto l = make_lake(app.lake, app.data_dir); !l.ok()) errors.push_back(l.error());
+  if (auto c = make_cache(app.cache); !c.ok()) errors.push_back(c.error());
+  if (auto p = processor::parse_processor_config(app.processor); !p.ok()) errors.push_back(p.error());
+  if (auto a = api::parse_api_config(app.api); !a.ok()) errors.push_back(a.error());
+  return config::detail::join(errors);
+}
+
+}  // namespace envmon::app

@@ -1,0 +1,45 @@
+// envmon: one binary, subcommands.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "envmon: environmental monitoring (weather and air quality)\n"
+    "\n"
+    "usage: envmon COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  demo [--config FILE] [--duration SECS] [--speed N] [--port P] [--data-dir DIR] [--log-level L]\n"
+    "        the whole pipeline in one process on embedded defaults: simulator -> bus -> processor\n"
+    "        -> SQLite + raw lake -> API and dashboard (http://127.0.0.1:8080)\n"
+    "  run --config FILE [same options]   the pipeline from a config file, real time by default\n"
+    "  config check FILE                  validate a config file (file, line, key, valid choices)\n"
+    "  config schema [--json]             every config key with type, default, unit and bounds\n"
+    "  list                               the component types compiled into this binary\n"
+    "  version                            print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string cmd = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "demo") return envmon::app::cmd_demo(rest, false);
+  if (cmd == "run") return envmon::app::cmd_demo(rest, true);
+  if (cmd == "config") return envmon::app::cmd_config(rest);
+  if (cmd == "list") return envmon::app::cmd_list(rest);
+  if (cmd == "version" || cmd == "--version") {
+    std::cout << "envmon " << ENVMON_VERSION << "\n";
+    return 0;
+  }
+  std::cerr << "envmon: unknown command '" << cmd << "'\n\n" << kUsage;
+  return 2;
+}

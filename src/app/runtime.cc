@@ -1,0 +1,133 @@
+#include "app/runtime.h"
+
+#include <filesystem>
+
+#include "api/api_server.h"
+#include "processor/stream_processor.h"
+#include "sinks/lake_sink.h"
+#include "sinks/store_sink.h"
+
+namespace envmon::app {
+
+Runtime::Runtime(config::AppConfig config, RuntimeOptions options)
+    : config_(std::move(config)), options_(std::move(options)) {
+  data_dir_ = options_.data_dir.empty() ? config_.data_dir : options_.data_dir;
+  config_.data_dir = data_dir_;
+}
+
+Runtime::~Runtime() { stop(); }
+
+Status Runtime::start() {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir_, ec);
+  if (ec) return Error(Errc::io, "cannot create data dir " + data_dir_ + ": " + ec.message());
+  ENVMON_TRY(open_storage());
+  // The clock resumes where the stored data stops, so a restarted demo continues its day.
+  clock_ = std::make_unique<ScaledClock>(resume_clock_start(), options_.speed);
+  ENVMON_TRY(start_pipeline());
+  ENVMON_TRY(start_api());
+  ENVMON_TRY(start_sources());
+  ready_.store(true);
+  log_.info("Envmon is running", {{"data_dir", data_dir_},
+                                  {"api", "http://" + std::string("127.0.0.1:") + std::to_string(api_port())},
+                                  {"stations", config_.stations.size()},
+                                  {"speed", options_.speed}});
+  return ok_status();
+}
+
+Status Runtime::open_storage() {
+  auto store = make_store(config_.store, data_dir_);
+  if (!store.ok()) return store.error();
+  store_ = std::move(*store);
+  ENVMON_TRY(store_->open());
+  ENVMON_TRY(store_->upsert_stations(config_.stations));
+  auto lake = make_lake(config_.lake, data_dir_);
+  if (!lake.ok()) return lake.error();
+  lake_ = std::move(*lake);
+  auto cache = make_cache(config_.cache);
+  if (!cache.ok()) return cache.error();
+  cache_ = std::move(*cache);
+  auto bus = make_bus(config_.bus);
+  if (!bus.ok()) return bus.error();
+  bus_ = std::move(*bus);
+  return ok_status();
+}
+
+Timestamp Runtime::resume_clock_start() {
+  Timestamp latest{};
+  for (const auto& src : config_.sources) {
+    auto progress = store_->source_progress(src.name);
+    if (!progress.ok()) continue;
+    for (const auto& [station, t] : *progress) latest = std::max(latest, t);
+  }
+  if (latest != Timestamp{}) {
+    log_.info("Resuming from stored data", {{"clock_start", format_rfc3339(latest)}});
+    return latest;
+  }
+  return SystemClock().now();
+}
+
+Status Runtime::start_pipeline() {
+  auto pcfg = processor::parse_processor_config(config_.processor);
+  if (!pcfg.ok()) return pcfg.error();
+  processor_ = std::make_unique<processor::StreamProcessor>(*pcfg, config_, *bus_, metrics_, *clock_);
+  store_sink_ = std::make_unique<sinks::StoreSink>(
+      ComponentContext("sink", "store", config_.store.type, metrics_, *clock_), *bus_, *store_,
+      sinks::StoreSinkConfig{}, [this] { cache_->invalidate("api:"); });
+  lake_sink_ = std::make_unique<sinks::LakeSink>(
+      ComponentContext("sink", "lake", config_.lake.type, metrics_, *clock_), *bus_, *lake_,
+      sinks::LakeSinkConfig{});
+  // Consumers before producers: every group exists before the first message is produced.
+  ENVMON_TRY(store_sink_->start());
+  ENVMON_TRY(lake_sink_->start());
+  ENVMON_TRY(processor_->start());
+  return ok_status();
+}
+
+Status Runtime::start_sources() {
+  for (const auto& section : config_.sources) {
+    auto source = make_source(section, config_, metrics_, *clock_);
+    if (!source.ok()) return source.error();
+    auto progress = store_->source_progress(section.name);
+    if (!progress.ok()) return progress.error();
+    auto runner = std::make_unique<SourceRunner>(
+        ComponentContext("source", section.type, section.name, metrics_, *clock_), std::move(*source),
+        *bus_);
+    ENVMON_TRY(runner->start(*progress));
+    sources_.push_back(std::move(runner));
+  }
+  return ok_status();
+}
+
+Status Runtime::start_api() {
+  auto acfg = api::parse_api_config(config_.api);
+  if (!acfg.ok()) return acfg.error();
+  if (options_.port) acfg->port = *options_.port;
+  api_ = std::make_unique<api::ApiServer>(*acfg, *store_, *cache_, metrics_,
+                                          [this] { return ready_.load(); }, clock_.get());
+  return api_->start();
+}
+
+int Runtime::api_port() const { return api_ ? api_->port() : 0; }
+
+void Runtime::stop() {
+  if (!bus_) return;
+  ready_.store(false);
+  log_.info("Shutting down: stopping sources, draining the pipeline");
+  for (auto& s : sources_) s->stop();
+  if (processor_) processor_->stop();
+  if (store_sink_) store_sink_->stop();
+  if (lake_sink_) lake_sink_->stop();
+  if (api_) api_->stop();
+  bus_->shutdown();
+  if (store_) store_->close();
+  log_.info("Stopped cleanly: everything acknowledged is on disk");
+  sources_.clear();
+  processor_.reset();
+  store_sink_.reset();
+  lake_sink_.reset();
+  api_.reset();
+  bus_.reset();
+}
+
+}  // namespace envmon::app

@@ -1,0 +1,78 @@
+#include "processor/processor_config.h"
+
+#include <string>
+
+namespace envmon::processor {
+namespace {
+
+template <typename T>
+std::vector<std::string> keys_of(const config::Schema<T>& schema) {
+  std::vector<std::string> out;
+  for (const auto& f : schema.fields()) out.push_back(f.spec.key);
+  return out;
+}
+
+// Keys of every schema except `skip`: passthrough for the fill of one of them.
+std::vector<std::string> other_keys(int skip) {
+  std::vector<std::vector<std::string>> all = {keys_of(runtime_schema()),
+                                               keys_of(transforms::validate_schema()),
+                                               keys_of(transforms::dedupe_schema()),
+                                               keys_of(transforms::clean_schema())};
+  std::vector<std::string> out;
+  for (int i = 0; i < static_cast<int>(all.size()); ++i) {
+    if (i != skip) out.insert(out.end(), all[static_cast<size_t>(i)].begin(), all[static_cast<size_t>(i)].end());
+  }
+  return out;
+}
+
+}  // namespace
+
+const config::Schema<RuntimeConfig>& runtime_schema() {
+  static const config::Schema<RuntimeConfig> schema = [] {
+    config::Schema<RuntimeConfig> s("processor");
+    s.integer("workers", &RuntimeConfig::workers, 2, "threads", 1, 256,
+              "Worker threads, each a member of consumer group 'processor' on topic raw owning "
+              "the per-station state of its partitions")
+        .integer("poll_batch", &RuntimeConfig::poll_batch, 512, "messages", 1, 100000,
+                 "Raw messages per poll; offsets are committed per batch after its outputs are sent")
+        .integer("poll_timeout_ms", &RuntimeConfig::poll_timeout_ms, 100, "ms", 1, 60000,
+                 "How long a poll waits for the first message")
+        .integer("send_timeout_ms", &RuntimeConfig::send_timeout_ms, 1000, "ms", 1, 600000,
+                 "Back-pressure wait per send before retrying");
+    return s;
+  }();
+  return schema;
+}
+
+Result<ProcessorConfig> parse_processor_config(const config::Node& node) {
+  ProcessorConfig cfg;
+  std::vector<Error> errors;
+  auto keep = [&](Status s) {
+    if (!s.ok()) errors.push_back(s.error());
+  };
+  keep(config::fill(node, runtime_schema(), cfg.runtime, other_keys(0)));
+  keep(config::fill(node, transforms::validate_schema(), cfg.validate, other_keys(1)));
+  keep(config::fill(node, transforms::dedupe_schema(), cfg.dedupe, other_keys(2)));
+  keep(config::fill(node, transforms::clean_schema(), cfg.clean, other_keys(3)));
+  if (errors.empty()) return cfg;
+  std::string message;
+  // Each schema sees the same unknown key: report every distinct problem once.
+  for (const auto& e : errors) {
+    if (message.find(e.message()) == std::string::npos) message += (message.empty() ? "" : "\n") + e.message();
+  }
+  return Error(errors.front().code(), message);
+}
+
+std::vector<config::SchemaDoc> processor_schema_docs() {
+  return {
+      {"processor", "Stream processor runtime: workers, batching, back-pressure",
+       runtime_schema().specs()},
+      {"processor", "Validation: clock-skew tolerance and policy", transforms::validate_schema().specs()},
+      {"processor", "De-duplication by (source, station, metric, observed_at)",
+       transforms::dedupe_schema().specs()},
+      {"processor", "Cleaning: bounds, spike/outlier (rolling median/MAD), stuck, gap interpolation",
+       transforms::clean_schema().specs()},
+  };
+}
+
+}  // namespace envmon::processor

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "config/node.h"
+#include "config/schema.h"
+#include "core/result.h"
+#include "transforms/clean/clean.h"
+#include "transforms/dedupe/dedupe.h"
+#include "transforms/validate/validate.h"
+
+namespace envmon::processor {
+
+// Runtime settings of the stream processor itself; the transforms' settings sit beside them in
+// the same `processor:` block, each declared by its transform's schema.
+struct RuntimeConfig {
+  int64_t workers = 2;
+  int64_t poll_batch = 512;
+  int64_t poll_timeout_ms = 100;
+  int64_t send_timeout_ms = 1000;
+};
+const config::Schema<RuntimeConfig>& runtime_schema();
+
+struct ProcessorConfig {
+  RuntimeConfig runtime;
+  transforms::ValidateConfig validate;
+  transforms::DedupeConfig dedupe;
+  transforms::CleanConfig clean;
+};
+
+// Parses the `processor:` block (flat keys; every unknown key is an error naming file and line).
+Result<ProcessorConfig> parse_processor_config(const config::Node& node);
+// For `envmon config schema`.
+std::vector<config::SchemaDoc> processor_schema_docs();
+
+}  // namespace envmon::processor

@@ -1,0 +1,48 @@
+#include "processor/processor_config.h"
+
+#include <gtest/gtest.h>
+
+namespace envmon::processor {
+namespace {
+
+Result<ProcessorConfig> parse(const std::string& yaml) {
+  auto node = config::load_text(yaml, "test.yaml");
+  EXPECT_TRUE(node.ok());
+  return parse_processor_config(node->child("processor"));
+}
+
+TEST(ProcessorConfig, DefaultsWhenBlockIsAbsent) {
+  auto cfg = parse("version: 1\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().to_string();
+  EXPECT_EQ(cfg->runtime.workers, 2);
+  EXPECT_EQ(cfg->clean.median_window, 15);
+  EXPECT_EQ(cfg->validate.clock_skew, transforms::ClockSkewPolicy::flag);
+}
+
+TEST(ProcessorConfig, FlatKeysFillEveryTransform) {
+  auto cfg = parse("processor: {workers: 3, median_window: 9, max_gap_secs: 900, clock_skew: reject, "
+                   "dedupe_window_secs: 7200}\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().to_string();
+  EXPECT_EQ(cfg->runtime.workers, 3);
+  EXPECT_EQ(cfg->clean.median_window, 9);
+  EXPECT_EQ(cfg->clean.max_gap_secs, 900);
+  EXPECT_EQ(cfg->validate.clock_skew, transforms::ClockSkewPolicy::reject);
+  EXPECT_EQ(cfg->dedupe.dedupe_window_secs, 7200);
+}
+
+TEST(ProcessorConfig, UnknownKeyAndBadValueAreErrors) {
+  auto cfg = parse("processor: {wrokers: 3}\n");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("wrokers"), std::string::npos);
+  EXPECT_FALSE(parse("processor: {median_window: 1000}\n").ok());
+  EXPECT_FALSE(parse("processor: {clock_skew: maybe}\n").ok());
+}
+
+TEST(ProcessorConfig, SchemaDocsListEveryKey) {
+  size_t keys = 0;
+  for (const auto& doc : processor_schema_docs()) keys += doc.fields.size();
+  EXPECT_GE(keys, 12u);
+}
+
+}  // namespace
+}  // namespace envmon::processor
