@@ -1,16 +1,16 @@
 // SQLite store write throughput: realistic curated readings of 16 stations written through
 // Store::write in batches of ~5,000 rows (what the store sink does). Prints JSON lines.
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <ctime>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <random>
 #include <string>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "store/sqlite/sqlite_store_config.h"
 
@@ -18,10 +18,21 @@ namespace {
 
 using envmon::Metric;
 
-constexpr Metric kMetrics[] = {Metric::temperature, Metric::humidity, Metric::pressure,
-                               Metric::wind_speed,  Metric::wind_direction, Metric::precipitation,
-                               Metric::cloud_cover, Metric::pm25, Metric::pm10, Metric::o3,
-                               Metric::no2, Metric::so2, Metric::co, Metric::aqi_us, Metric::aqi_in};
+constexpr Metric kMetrics[] = {Metric::temperature,
+                               Metric::humidity,
+                               Metric::pressure,
+                               Metric::wind_speed,
+                               Metric::wind_direction,
+                               Metric::precipitation,
+                               Metric::cloud_cover,
+                               Metric::pm25,
+                               Metric::pm10,
+                               Metric::o3,
+                               Metric::no2,
+                               Metric::so2,
+                               Metric::co,
+                               Metric::aqi_us,
+                               Metric::aqi_in};
 
 // Readings every 5 minutes, station-interleaved as the sink sees them; ~2% masked.
 std::vector<envmon::Reading> make_readings(int stations, int steps) {
@@ -72,7 +83,8 @@ long peak_rss_kib() {
 int main(int argc, char** argv) {
   const int steps = argc > 1 ? std::atoi(argv[1]) : 10000;  // x16 stations x15 metrics rows
   const size_t batch_rows = 5000;
-  const auto dir = std::filesystem::temp_directory_path() / ("envmon_bench_sqlite_" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("envmon_bench_sqlite_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   envmon::store::sqlite::SqliteStoreConfig cfg;
   cfg.path = (dir / "bench.db").string();
@@ -116,7 +128,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "row count mismatch\n");
     return 1;
   }
-  std::printf("{\"name\":\"sqlite_rows_per_sec\",\"value\":%.0f,\"unit\":\"rows/s\"}\n", static_cast<double>(rows) / seconds);
+  std::printf("{\"name\":\"sqlite_rows_per_sec\",\"value\":%.0f,\"unit\":\"rows/s\"}\n",
+              static_cast<double>(rows) / seconds);
   // Per CPU-second of the writing thread: what the store costs, independent of a busy machine.
   std::printf("{\"name\":\"sqlite_rows_per_cpu_sec\",\"value\":%.0f,\"unit\":\"rows/s\"}\n",
               static_cast<double>(rows) / cpu_seconds);

@@ -296,6 +296,11 @@ Status ApiServer::Impl::start() {
 
 void ApiServer::Impl::stop() {
   if (!running_.exchange(false)) return;
+  // httplib's stop() only shuts the socket once listen has begun; stopping earlier would leave
+  // the listen thread running forever, so wait (briefly) for it to start.
+  for (int i = 0; i < 200 && thread_.joinable() && !server_.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   server_.stop();
   if (thread_.joinable()) thread_.join();
 }

@@ -23,6 +23,7 @@ Status SourceRunner::start(const sources::ResumePoint& resume) {
   auto producer = bus_->producer();
   if (!producer.ok()) return producer.error();
   producer_ = std::move(*producer);
+  resume_ = resume;
   ENVMON_TRY(source_->start(resume));
   thread_ = std::thread([this] { loop(); });
   ctx_.log.info("Source started", {{"stations_resumed", resume.size()}});
@@ -80,6 +81,8 @@ Status SourceRunner::publish(const sources::SourceBatch& batch) {
     bus::Message m;
     m.topic = bus::Topic::raw;
     m.key = r.station.id.get();
+    const auto it = resume_.find(m.key);
+    m.replay = it != resume_.end() && r.ingested_at <= it->second;
     m.payload.reserve(512);
     encode_reading(r, m.payload);
     ENVMON_TRY(send(std::move(m)));

@@ -32,6 +32,7 @@ class SourceRunner {
   StopToken stop_;
   std::thread thread_;
   std::atomic<int64_t> sent_{0};
+  sources::ResumePoint resume_;  // readings ingested at or before these were stored already
 };
 
 }  // namespace envmon::app

@@ -30,6 +30,10 @@ struct Message {
   Timestamp timestamp{};       // set by the bus on produce if left at zero
   int32_t partition = -1;      // set by the bus
   int64_t offset = -1;         // set by the bus
+  // The source is re-delivering data the store already holds, to rebuild processor state after
+  // a restart (Kafka: header envmon-replay). The processor learns from it but does not re-emit
+  // what could be incomplete (see docs/architecture.md, "Crash and restart").
+  bool replay = false;
 };
 
 // Stable partitioner (FNV-1a) so a station's partition never depends on the process.

@@ -11,7 +11,7 @@
 namespace envmon::lake {
 namespace {
 
-constexpr int64_t kHourMs = 3600 * 1000;
+constexpr int64_t kHourMs = int64_t{3600} * 1000;
 constexpr std::string_view kCheckpointPrefix = "raw/_checkpoints/";
 
 std::string safe_segment(const std::string& s) {
@@ -32,7 +32,9 @@ std::string padded(int64_t v, int width) {
 
 // A short payload identity for dedupe: 64 bits of SHA-256 are plenty among messages that share
 // one (source, station, ingested_at).
-std::string payload_hash(std::string_view payload) { return sha256_hex(payload).substr(0, 16); }
+std::string payload_hash(std::string_view payload) {
+  return sha256_hex(payload).substr(0, 16);
+}
 
 }  // namespace
 
@@ -46,7 +48,8 @@ std::string raw_partition_prefix(const std::string& source, Timestamp ingested_a
 Result<std::string> zstd_compress(std::string_view data, int level) {
   std::string out(ZSTD_compressBound(data.size()), '\0');
   const size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
-  if (ZSTD_isError(n)) return Error(Errc::lake_io, std::string("zstd compress: ") + ZSTD_getErrorName(n));
+  if (ZSTD_isError(n))
+    return Error(Errc::lake_io, std::string("zstd compress: ") + ZSTD_getErrorName(n));
   out.resize(n);
   return out;
 }
@@ -58,12 +61,14 @@ Result<std::string> zstd_decompress(std::string_view compressed) {
   }
   std::string out(size, '\0');
   const size_t n = ZSTD_decompress(out.data(), out.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n)) return Error(Errc::lake_io, std::string("zstd decompress: ") + ZSTD_getErrorName(n));
+  if (ZSTD_isError(n))
+    return Error(Errc::lake_io, std::string("zstd decompress: ") + ZSTD_getErrorName(n));
   out.resize(n);
   return out;
 }
 
-RawLake::RawLake(ObjectStore& store, RawLakeConfig config) : store_(store), config_(std::move(config)) {}
+RawLake::RawLake(ObjectStore& store, RawLakeConfig config)
+    : store_(store), config_(std::move(config)) {}
 
 RawLake::RawLake(std::unique_ptr<ObjectStore> store, RawLakeConfig config)
     : owned_(std::move(store)), store_(*owned_), config_(std::move(config)) {}
@@ -76,7 +81,8 @@ Status RawLake::start() {
   auto text = store_.get(key);
   if (!text.ok()) return text.error();
   const auto doc = nlohmann::json::parse(*text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("seq") || !doc.contains("watermarks")) {
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("seq") ||
+      !doc.contains("watermarks")) {
     return Error(Errc::lake_io, "checkpoint " + key + " is not valid JSON");
   }
   checkpointed_seq_ = doc["seq"].get<int64_t>();
@@ -84,12 +90,14 @@ Status RawLake::start() {
   for (const auto& w : doc["watermarks"]) {
     Watermark& wm = watermarks_[{w.value("source", ""), w.value("station", "")}];
     wm.ingested_at = from_unix_ms(w.value("ingested_at_ms", int64_t{0}));
-    for (const auto& h : w.value("hashes", nlohmann::json::array())) wm.hashes.insert(h.get<std::string>());
+    for (const auto& h : w.value("hashes", nlohmann::json::array()))
+      wm.hashes.insert(h.get<std::string>());
   }
   return ok_status();
 }
 
-bool RawLake::is_duplicate(const SeriesKey& series, Timestamp ingested_at, const std::string& hash) {
+bool RawLake::is_duplicate(const SeriesKey& series, Timestamp ingested_at,
+                           const std::string& hash) {
   Watermark& wm = watermarks_[series];
   if (ingested_at < wm.ingested_at) return true;
   if (ingested_at == wm.ingested_at) return !wm.hashes.insert(hash).second;
@@ -123,7 +131,8 @@ Status RawLake::append(const std::string& source, const std::string& station, Ti
   return ok_status();
 }
 
-Status RawLake::append(const std::string& source, Timestamp ingested_at, std::string_view payload_json) {
+Status RawLake::append(const std::string& source, Timestamp ingested_at,
+                       std::string_view payload_json) {
   return append(source, std::string(), ingested_at, payload_json);
 }
 
@@ -175,13 +184,15 @@ Status RawLake::write_checkpoint() {
   }
   const int64_t seq = next_seq_ - 1;
   nlohmann::json doc = {{"seq", seq}, {"watermarks", std::move(marks)}};
-  auto put = store_.put(std::string(kCheckpointPrefix) + "ckpt-" + padded(seq, 12) + ".json", doc.dump(), true);
+  auto put = store_.put(std::string(kCheckpointPrefix) + "ckpt-" + padded(seq, 12) + ".json",
+                        doc.dump(), true);
   if (!put.ok() && put.error().code() != Errc::lake_exists) return put.error();
   checkpointed_seq_ = seq;
   return ok_status();
 }
 
-Result<std::unique_ptr<RawLake>> make_file_lake(const config::Node& settings, const std::string& data_dir) {
+Result<std::unique_ptr<RawLake>> make_file_lake(const config::Node& settings,
+                                                const std::string& data_dir) {
   auto cfg = parse_raw_lake_config(settings);
   if (!cfg.ok()) return cfg.error();
   std::filesystem::path root(cfg->root);

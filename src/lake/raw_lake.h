@@ -61,7 +61,7 @@ class RawLake {
     Timestamp ingested_at{};
     std::set<std::string> hashes;  // payload hashes at exactly ingested_at
   };
-  using PartitionKey = std::pair<std::string, int64_t>;  // source, hour start (unix ms)
+  using PartitionKey = std::pair<std::string, int64_t>;   // source, hour start (unix ms)
   using SeriesKey = std::pair<std::string, std::string>;  // source, station
 
   bool is_duplicate(const SeriesKey& series, Timestamp ingested_at, const std::string& hash);
@@ -82,7 +82,8 @@ class RawLake {
 };
 
 // The file lake: a RawLake over make_file_object_store(<data_dir>/<root>). No I/O here.
-Result<std::unique_ptr<RawLake>> make_file_lake(const config::Node& settings, const std::string& data_dir);
+Result<std::unique_ptr<RawLake>> make_file_lake(const config::Node& settings,
+                                                const std::string& data_dir);
 
 // Decompresses one zstd frame (lake readers, tests).
 Result<std::string> zstd_decompress(std::string_view compressed);

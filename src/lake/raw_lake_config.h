@@ -11,9 +11,11 @@
 namespace envmon::lake {
 
 struct RawLakeConfig {
-  std::string root = "lake";           // relative paths are resolved against data_dir
-  int64_t max_part_bytes = 8 << 20;    // uncompressed bytes buffered per partition before a part is cut
-  int64_t flush_interval_ms = 10000;   // the lake sink flushes (and then commits) at least this often
+  std::string root = "lake";  // relative paths are resolved against data_dir
+  int64_t max_part_bytes =
+      8 << 20;  // uncompressed bytes buffered per partition before a part is cut
+  int64_t flush_interval_ms =
+      10000;  // the lake sink flushes (and then commits) at least this often
   int64_t max_uncommitted_messages = 20000;  // the lake sink flushes when this many are buffered
   int64_t zstd_level = 3;
 };

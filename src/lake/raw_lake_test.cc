@@ -1,11 +1,10 @@
 #include "lake/raw_lake.h"
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "lake/file/file_object_store.h"
 
@@ -34,7 +33,8 @@ class RawLakeTest : public ::testing::Test {
   }
   std::string all_rows() {
     std::string out;
-    for (const auto& p : parts()) out += zstd_decompress(store_->get(p.key).value_or("")).value_or("?");
+    for (const auto& p : parts())
+      out += zstd_decompress(store_->get(p.key).value_or("")).value_or("?");
     return out;
   }
 
@@ -44,8 +44,10 @@ class RawLakeTest : public ::testing::Test {
 };
 
 TEST(RawLakePathTest, PartitionPrefixUsesUtcDateAndHourOfIngest) {
-  EXPECT_EQ(raw_partition_prefix("sim", kT0 + Seconds(59 * 60)), "raw/source=sim/date=2026-01-01/hour=02/");
-  EXPECT_EQ(raw_partition_prefix("a/b", kT0 + Seconds(22 * 3600)), "raw/source=a_b/date=2026-01-02/hour=00/");
+  EXPECT_EQ(raw_partition_prefix("sim", kT0 + Seconds(59 * 60)),
+            "raw/source=sim/date=2026-01-01/hour=02/");
+  EXPECT_EQ(raw_partition_prefix("a/b", kT0 + Seconds(22 * 3600)),
+            "raw/source=a_b/date=2026-01-02/hour=00/");
 }
 
 TEST_F(RawLakeTest, WritesZstdPartsWithManifestsPerHour) {
@@ -61,7 +63,8 @@ TEST_F(RawLakeTest, WritesZstdPartsWithManifestsPerHour) {
   ASSERT_EQ(ps.size(), 2u);
   EXPECT_TRUE(ps[0].key.starts_with("raw/source=sim/date=2026-01-01/hour=02/part-1767232800000-"));
   EXPECT_TRUE(ps[1].key.starts_with("raw/source=sim/date=2026-01-01/hour=03/part-"));
-  EXPECT_EQ(zstd_decompress(store_->get(ps[0].key).value_or("")).value_or(""), "{\"n\":1}\n{\"n\":2}\n");
+  EXPECT_EQ(zstd_decompress(store_->get(ps[0].key).value_or("")).value_or(""),
+            "{\"n\":1}\n{\"n\":2}\n");
   for (const auto& p : ps) {
     const std::string data = store_->get(p.key).value_or("");
     const size_t slash = p.key.rfind('/');
@@ -80,7 +83,8 @@ TEST_F(RawLakeTest, CutsAPartWhenTheBufferIsFull) {
   RawLake lake(*store_, config_);
   ASSERT_TRUE(lake.start().ok());
   const std::string payload(300, 'x');
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(lake.append("sim", "delhi", kT0 + Seconds(i), payload).ok());
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(lake.append("sim", "delhi", kT0 + Seconds(i), payload).ok());
   EXPECT_EQ(lake.parts_written(), 2);  // cut at 4 x 301 bytes, twice
   ASSERT_TRUE(lake.flush().ok());
   EXPECT_EQ(parts().size(), 3u);
@@ -92,7 +96,8 @@ TEST_F(RawLakeTest, RestartSkipsMessagesAlreadyInTheLake) {
     ASSERT_TRUE(lake.start().ok());
     ASSERT_TRUE(lake.append("sim", "delhi", kT0, "a").ok());
     ASSERT_TRUE(lake.append("sim", "delhi", kT0 + Seconds(5), "b").ok());
-    ASSERT_TRUE(lake.append("sim", "delhi", kT0 + Seconds(5), "c").ok());  // same ingest, new payload
+    ASSERT_TRUE(
+        lake.append("sim", "delhi", kT0 + Seconds(5), "c").ok());  // same ingest, new payload
     ASSERT_TRUE(lake.append("sim", "delhi", kT0 + Seconds(5), "c").ok());  // in-session duplicate
     ASSERT_TRUE(lake.append("sim", "tokyo", kT0, "t").ok());
     EXPECT_EQ(lake.skipped_duplicates(), 1);
@@ -101,8 +106,10 @@ TEST_F(RawLakeTest, RestartSkipsMessagesAlreadyInTheLake) {
   RawLake lake(*store_, config_);
   ASSERT_TRUE(lake.start().ok());
   // The bus re-delivers everything after a crash; only the new message is written.
-  for (auto [st, at, p] : {std::tuple{"delhi", kT0, "a"}, {"delhi", kT0 + Seconds(5), "b"},
-                           {"delhi", kT0 + Seconds(5), "c"}, {"tokyo", kT0, "t"},
+  for (auto [st, at, p] : {std::tuple{"delhi", kT0, "a"},
+                           {"delhi", kT0 + Seconds(5), "b"},
+                           {"delhi", kT0 + Seconds(5), "c"},
+                           {"tokyo", kT0, "t"},
                            {"delhi", kT0 + Seconds(9), "d"}}) {
     ASSERT_TRUE(lake.append("sim", st, at, p).ok());
   }

@@ -122,17 +122,23 @@ void Pipeline::Impl::process(const bus::Message& raw, Output& out) {
   last_ingested = reading.ingested_at;
   SourceState& src = source_for(reading.source.get());
   StationState& st = state_for(src, source_index.find(reading.source.get())->second, station);
+  st.partition = raw.partition;
+  if (raw.replay && st.warm_from_ms == INT64_MIN) st.warm_from_ms = to_unix_ms(reading.observed_at);
+  replaying = raw.replay;
   dedupe(st);
   if (reading.measurements.empty()) return;  // every measurement was a duplicate (counted)
   fills.clear();
   for (auto& m : reading.measurements) {
     st.clean[metric_index(m.metric)].clean(reading.observed_at, m, cfg.clean, src.poll_ms, fills);
   }
-  if (!fills.empty()) emit_fills(reading, station, out);
-  emit_reading(reading, out);
+  // A replayed reading (and any gap it fills) is already in the store: learn, do not re-emit.
+  if (!replaying) {
+    if (!fills.empty()) emit_fills(reading, station, out);
+    emit_reading(reading, out);
+  }
   spare_enrichment = std::move(*reading.enrichment);
   aggregate(st, src, out);
-  advance_watermark(src, to_unix_ms(reading.observed_at), out);
+  advance_watermark(src, raw.partition, to_unix_ms(reading.observed_at), out);
   run_aqi(out);
 }
 

@@ -54,7 +54,8 @@ void Pipeline::Impl::aggregate(StationState& st, SourceState& src, Output& out) 
     if (!is_aggregated(m)) continue;
     const size_t k = metric_index(m.metric);
     transforms::HourBucket* bucket = nullptr;
-    switch (st.aggregate[k].add(t_ms, m.value, src.watermark_ms, src.lateness_ms, bucket)) {
+    const int64_t watermark = src.partitions[st.partition].watermark_ms;
+    switch (st.aggregate[k].add(t_ms, m.value, watermark, src.lateness_ms, bucket)) {
       case transforms::AddResult::pending: break;
       case transforms::AddResult::emit: emit_aggregate(st, m.metric, *bucket, out); break;
       case transforms::AddResult::too_late:
@@ -73,16 +74,19 @@ void Pipeline::Impl::aggregate(StationState& st, SourceState& src, Output& out) 
 
 // Watermark = newest observed_at of the source minus one poll interval. Each time it crosses an
 // hour boundary, every series of the source closes its finished hours and evicts old state.
-void Pipeline::Impl::advance_watermark(SourceState& src, int64_t observed_ms, Output& out) {
-  src.max_observed_ms = std::max(src.max_observed_ms, observed_ms);
-  const int64_t wm = src.max_observed_ms - src.poll_ms;
-  if (wm <= src.watermark_ms) return;
-  src.watermark_ms = wm;
+void Pipeline::Impl::advance_watermark(SourceState& src, int32_t partition, int64_t observed_ms,
+                                       Output& out) {
+  PartitionClock& pc = src.partitions[partition];
+  pc.max_observed_ms = std::max(pc.max_observed_ms, observed_ms);
+  const int64_t wm = pc.max_observed_ms - src.poll_ms;
+  if (wm <= pc.watermark_ms) return;
+  pc.watermark_ms = wm;
   const int64_t hour = floor_to(from_unix_ms(wm), Millis(transforms::kHourMs)).time_since_epoch().count();
-  if (hour <= src.closed_through_ms) return;
-  src.closed_through_ms = hour;
+  if (hour <= pc.closed_through_ms) return;
+  pc.closed_through_ms = hour;
   const int64_t keep_from = wm - src.lateness_ms - 25 * transforms::kHourMs;
   for (StationState* st : src.in_order) {
+    if (st->partition != partition) continue;
     for (size_t k = 0; k < kMetricCount; ++k) {
       st->aggregate[k].close_until(wm, src.lateness_ms, [&](const transforms::HourBucket& b) {
         emit_aggregate(*st, static_cast<Metric>(k), b, out);
@@ -108,9 +112,13 @@ void Pipeline::Impl::emit_aggregate(StationState& st, Metric metric, const trans
   a.max = b.max;
   a.count = b.count;
   a.revision = b.revision;
-  bus::Message m = message(bus::Topic::aggregates, station_id, a.bucket_start);
-  encode_aggregate(a, m.payload);
-  out.aggregates.push_back(std::move(m));
+  // After a restart the first replayed hour is partial: its stored aggregate is the right one.
+  const bool partial = st.warm_from_ms != INT64_MIN && b.hour_ms < st.warm_from_ms;
+  if (!partial) {
+    bus::Message m = message(bus::Topic::aggregates, station_id, a.bucket_start);
+    encode_aggregate(a, m.payload);
+    out.aggregates.push_back(std::move(m));
+  }
   if (metric_info(metric).kind != MetricKind::pollutant) return;
 #if ENVMON_HAVE_AQI
   st.aqi.set_hour(metric, a.bucket_start, a.mean);
@@ -135,6 +143,8 @@ void Pipeline::Impl::emit_aqi([[maybe_unused]] StationState& st, [[maybe_unused]
                               [[maybe_unused]] Output& out) {
 #if ENVMON_HAVE_AQI
   st.aqi_last_hour = std::max(st.aqi_last_hour, hour_ms);
+  // After a restart, indices need 24 h of replayed history before they equal the stored ones.
+  if (st.warm_from_ms != INT64_MIN && hour_ms < st.warm_from_ms + 24 * transforms::kHourMs) return;
   const config::StationConfig& sc = stations[st.station];
   const Timestamp hour = from_unix_ms(hour_ms);
   int32_t& revision = st.aqi_revision[hour_ms];

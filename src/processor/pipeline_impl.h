@@ -36,7 +36,7 @@ struct Pipeline::Impl {
   void emit_reading(const Reading& r, Output& out);
   void emit_fills(const Reading& r, size_t station, Output& out);
   void aggregate(StationState& st, SourceState& src, Output& out);
-  void advance_watermark(SourceState& src, int64_t observed_ms, Output& out);
+  void advance_watermark(SourceState& src, int32_t partition, int64_t observed_ms, Output& out);
   void emit_aggregate(StationState& st, Metric m, const transforms::HourBucket& b, Output& out);
   void run_aqi(Output& out);
   void emit_aqi(StationState& st, int64_t hour_ms, Output& out);
@@ -60,6 +60,7 @@ struct Pipeline::Impl {
   std::vector<AqiTask> aqi_tasks;
   Timestamp last_ingested{};
   Counters counters;
+  bool replaying = false;  // the message being processed is a replay: curated output suppressed
 };
 
 }  // namespace envmon::processor

@@ -25,6 +25,10 @@ struct StationState {
   size_t ordinal = 0;  // creation order: a deterministic sort key for outputs
   size_t source = 0;
   size_t station = 0;
+  int32_t partition = 0;
+  // First observed_at seen in a replay (restart) for this station, INT64_MIN otherwise. Hours
+  // before it are only partly replayed, so their aggregates and AQI are not re-emitted.
+  int64_t warm_from_ms = INT64_MIN;
   std::array<transforms::DedupeSeries, kMetricCount> dedupe;
   std::array<transforms::CleanSeries, kMetricCount> clean;
   std::array<transforms::AggregateSeries, kMetricCount> aggregate;
@@ -37,14 +41,21 @@ struct StationState {
   int64_t aqi_last_hour = INT64_MIN;
 };
 
-// One source as seen by this worker: its timing settings and watermark.
+// Event-time progress of one source in one bus partition. Watermarks are per partition (as in
+// Kafka Streams and Flink): partitions are read at different paces, so one partition running
+// ahead must not make another's readings look late.
+struct PartitionClock {
+  int64_t max_observed_ms = INT64_MIN;
+  int64_t watermark_ms = INT64_MIN;  // max observed_at - poll interval (bounded out-of-order)
+  int64_t closed_through_ms = INT64_MIN;
+};
+
+// One source as seen by this worker: its timing settings and watermarks.
 struct SourceState {
   std::string name;
   int64_t poll_ms = 300'000;
   int64_t lateness_ms = 3'600'000;
-  int64_t max_observed_ms = INT64_MIN;
-  int64_t watermark_ms = INT64_MIN;  // max observed_at - poll interval (bounded out-of-order)
-  int64_t closed_through_ms = INT64_MIN;
+  std::map<int32_t, PartitionClock> partitions;
   std::vector<StationState*> by_station;  // indexed by station position; null until first seen
   std::vector<StationState*> in_order;    // creation order
 };

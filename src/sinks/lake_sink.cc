@@ -15,10 +15,13 @@ constexpr const char* kUndecodableSource = "_undecodable";
 LakeSink::LakeSink(ComponentContext ctx, bus::Bus& bus, lake::RawLake& lake, LakeSinkConfig config)
     : ctx_(std::move(ctx)), bus_(bus), lake_(lake), config_(config) {}
 
-LakeSink::~LakeSink() { stop(); }
+LakeSink::~LakeSink() {
+  stop();
+}
 
 Status LakeSink::start() {
-  if (Status s = lake_.start(); !s.ok()) return s.error().with_context("lake sink loading checkpoint");
+  if (Status s = lake_.start(); !s.ok())
+    return s.error().with_context("lake sink loading checkpoint");
   auto c = bus_.consumer(kGroup, kTopics);
   if (!c.ok()) return c.error().with_context("lake sink subscribing");
   consumer_ = std::move(*c);
@@ -62,23 +65,26 @@ bool LakeSink::flush_due() const {
 void LakeSink::run() {
   while (!should_exit()) {
     const auto since = std::chrono::steady_clock::now() - last_flush_;
-    const auto until_flush = Millis(lake_.config().flush_interval_ms) -
-                             std::chrono::duration_cast<Millis>(since);
+    const auto until_flush =
+        Millis(lake_.config().flush_interval_ms) - std::chrono::duration_cast<Millis>(since);
     const Millis wait = std::clamp(until_flush, Millis(1), Millis(config_.poll_timeout_ms));
     const int64_t room = lake_.config().max_uncommitted_messages - pending_messages_;
-    auto polled = consumer_->poll(static_cast<size_t>(std::clamp<int64_t>(room, 1, config_.max_batch_messages)), wait);
+    auto polled = consumer_->poll(
+        static_cast<size_t>(std::clamp<int64_t>(room, 1, config_.max_batch_messages)), wait);
     if (!polled.ok()) {
       ctx_.metrics->error("poll", errc_name(polled.error().code()));
       if (polled.error().code() == Errc::bus_closed) break;
       continue;
     }
     ctx_.metrics->received(static_cast<double>(polled->size()));
-    for (const bus::Message& m : *polled) append(m);
+    for (const bus::Message& m : *polled)
+      append(m);
     merge_offsets(pending_, bus::offsets_after(*polled));
     pending_messages_ += static_cast<int64_t>(polled->size());
     if (flush_due()) {
       if (Status s = flush_and_commit(); !s.ok()) {
-        ctx_.log.warn("flush abandoned; messages stay uncommitted", {{"error", s.error().to_string()}});
+        ctx_.log.warn("flush abandoned; messages stay uncommitted",
+                      {{"error", s.error().to_string()}});
         return;
       }
     }
@@ -89,7 +95,8 @@ void LakeSink::append(const bus::Message& m) {
   const int64_t skipped_before = lake_.skipped_duplicates();
   Status s = ok_status();
   if (Status d = decode_reading_into(m.payload, scratch_); d.ok()) {
-    s = lake_.append(scratch_.source.get(), scratch_.station.id.get(), scratch_.ingested_at, m.payload);
+    s = lake_.append(scratch_.source.get(), scratch_.station.id.get(), scratch_.ingested_at,
+                     m.payload);
   } else {
     // The processor dead-letters it; the lake still keeps what arrived, keyed by bus timestamp.
     ctx_.metrics->error("decode", errc_name(d.error().code()));
@@ -110,7 +117,8 @@ Status LakeSink::flush_and_commit() {
     if (s.ok()) break;
     ctx_.metrics->error("flush", errc_name(s.error().code()));
     const Millis delay = backoff.next();
-    ctx_.log.warn("lake flush failed, retrying", {{"error", s.error().to_string()}, {"delay_ms", delay.count()}});
+    ctx_.log.warn("lake flush failed, retrying",
+                  {{"error", s.error().to_string()}, {"delay_ms", delay.count()}});
     if (stopping_.load() && std::chrono::steady_clock::now() >= drain_deadline_) return s;
     std::this_thread::sleep_for(delay);
   }

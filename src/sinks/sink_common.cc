@@ -12,8 +12,9 @@ int64_t committed_total(const bus::Bus& bus, const std::string& group, bus::Topi
   return total;
 }
 
-DrainTarget::DrainTarget(const bus::Bus& bus, std::vector<bus::Topic> topics) {
-  for (bus::Topic t : topics) produced_[t] = bus.stats(t).produced;
+DrainTarget::DrainTarget(const bus::Bus& bus, const std::vector<bus::Topic>& topics) {
+  for (bus::Topic t : topics)
+    produced_[t] = bus.stats(t).produced;
 }
 
 int64_t DrainTarget::remaining(const bus::Bus& bus, const std::string& group) const {

@@ -15,7 +15,7 @@ namespace envmon::sinks {
 class DrainTarget {
  public:
   DrainTarget() = default;
-  DrainTarget(const bus::Bus& bus, std::vector<bus::Topic> topics);
+  DrainTarget(const bus::Bus& bus, const std::vector<bus::Topic>& topics);
   // Messages of the snapshot not yet committed by `group`.
   int64_t remaining(const bus::Bus& bus, const std::string& group) const;
 

@@ -1,9 +1,9 @@
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "bus/memory/memory_bus.h"
 #include "lake/file/file_object_store.h"
@@ -51,8 +51,12 @@ class SinkTest : public ::testing::Test {
     m.payload = std::move(payload);
     ASSERT_TRUE(producer_->send(std::move(m), Millis(1000)).ok());
   }
-  int64_t committed(const std::string& group, bus::Topic t) { return committed_total(*bus_, group, t); }
-  ComponentContext ctx(const std::string& kind) { return ComponentContext("sink", kind, kind, registry_, clock_); }
+  int64_t committed(const std::string& group, bus::Topic t) {
+    return committed_total(*bus_, group, t);
+  }
+  ComponentContext ctx(const std::string& kind) {
+    return ComponentContext("sink", kind, kind, registry_, clock_);
+  }
 
   std::filesystem::path dir_;
   MetricsRegistry registry_;
@@ -67,11 +71,14 @@ TEST_F(SinkTest, StoreSinkWritesEverythingAndDeadLettersUndecodable) {
   sc.path = (dir_ / "s.db").string();
   auto store = store::sqlite::make_sqlite_store(sc);
   ASSERT_TRUE(store->open().ok());
-  for (int i = 0; i < 50; ++i) send(bus::Topic::curated, "delhi", encode_reading(reading("delhi", kT0 + Seconds(60 * i))));
+  for (int i = 0; i < 50; ++i)
+    send(bus::Topic::curated, "delhi", encode_reading(reading("delhi", kT0 + Seconds(60 * i))));
   send(bus::Topic::curated, "delhi", "{not json");
-  Aggregate a{SourceId("sim"), StationId("delhi"), Metric::pm25, kT0, Seconds(3600), 40, 40, 40, 50, 0, ""};
+  Aggregate a{
+      SourceId("sim"), StationId("delhi"), Metric::pm25, kT0, Seconds(3600), 40, 40, 40, 50, 0, ""};
   send(bus::Topic::aggregates, "delhi", encode_aggregate(a));
-  send(bus::Topic::dead_letter, "x", encode_dead_letter({"decode", "decode_syntax", "bad", "raw", "x", "{", kT0}));
+  send(bus::Topic::dead_letter, "x",
+       encode_dead_letter({"decode", "decode_syntax", "bad", "raw", "x", "{", kT0}));
   std::atomic<int> commits{0};
   {
     StoreSink sink(ctx("store"), *bus_, *store, config_, [&] { commits.fetch_add(1); });
@@ -92,7 +99,8 @@ TEST_F(SinkTest, StoreSinkWritesEverythingAndDeadLettersUndecodable) {
 // A store that fails retryably a few times, or rejects readings of station "bad" for good.
 class FlakyStore final : public store::Store {
  public:
-  FlakyStore(bus::Bus& bus, int transient_failures) : bus_(bus), failures_left_(transient_failures) {}
+  FlakyStore(bus::Bus& bus, int transient_failures)
+      : bus_(bus), failures_left_(transient_failures) {}
   Status open() override { return ok_status(); }
   Status upsert_stations(const std::vector<config::StationConfig>&) override { return ok_status(); }
   Status write(const store::WriteBatch& b) override {
@@ -105,19 +113,28 @@ class FlakyStore final : public store::Store {
     for (const auto& r : b.readings) {
       if (r.station.id.get() == "bad") return Error(Errc::store_constraint, "CHECK failed");
     }
-    for (const auto& r : b.readings) stations_written.push_back(r.station.id.get());
-    for (const auto& d : b.dead_letters) dead.push_back(d);
+    for (const auto& r : b.readings)
+      stations_written.push_back(r.station.id.get());
+    for (const auto& d : b.dead_letters)
+      dead.push_back(d);
     return ok_status();
   }
-  Result<std::vector<config::StationConfig>> stations() override { return std::vector<config::StationConfig>{}; }
-  Result<std::vector<store::Observation>> latest(const std::string&) override { return std::vector<store::Observation>{}; }
-  Result<std::vector<store::Observation>> range(const std::string&, Metric, Timestamp, Timestamp, size_t) override {
+  Result<std::vector<config::StationConfig>> stations() override {
+    return std::vector<config::StationConfig>{};
+  }
+  Result<std::vector<store::Observation>> latest(const std::string&) override {
     return std::vector<store::Observation>{};
   }
-  Result<std::vector<store::Bucket>> buckets(const std::string&, Metric, Timestamp, Timestamp, Seconds) override {
+  Result<std::vector<store::Observation>> range(const std::string&, Metric, Timestamp, Timestamp,
+                                                size_t) override {
+    return std::vector<store::Observation>{};
+  }
+  Result<std::vector<store::Bucket>> buckets(const std::string&, Metric, Timestamp, Timestamp,
+                                             Seconds) override {
     return std::vector<store::Bucket>{};
   }
-  Result<std::vector<Aggregate>> aggregates(const std::string&, Metric, Timestamp, Timestamp) override {
+  Result<std::vector<Aggregate>> aggregates(const std::string&, Metric, Timestamp,
+                                            Timestamp) override {
     return std::vector<Aggregate>{};
   }
   Result<std::map<std::string, Timestamp>> source_progress(const std::string&) override {
@@ -138,12 +155,14 @@ class FlakyStore final : public store::Store {
 
 TEST_F(SinkTest, StoreSinkRetriesAndCommitsOnlyAfterTheWrite) {
   FlakyStore store(*bus_, 3);
-  for (int i = 0; i < 5; ++i) send(bus::Topic::curated, "delhi", encode_reading(reading("delhi", kT0 + Seconds(i))));
+  for (int i = 0; i < 5; ++i)
+    send(bus::Topic::curated, "delhi", encode_reading(reading("delhi", kT0 + Seconds(i))));
   StoreSink sink(ctx("store"), *bus_, store, config_, nullptr);
   ASSERT_TRUE(sink.start().ok());
   sink.stop();
   EXPECT_GE(store.attempts, 4);
-  for (int64_t c : store.committed_at_write) EXPECT_LE(c, 0);  // nothing committed before the write
+  for (int64_t c : store.committed_at_write)
+    EXPECT_LE(c, 0);  // nothing committed before the write
   EXPECT_EQ(store.stations_written.size(), 5u);
   EXPECT_EQ(committed("store", bus::Topic::curated), 5);
 }
@@ -162,7 +181,8 @@ TEST_F(SinkTest, StoreSinkNeverCommitsWhenTheStoreStaysDown) {
 TEST_F(SinkTest, StoreSinkIsolatesAPermanentlyRejectedMessage) {
   FlakyStore store(*bus_, 0);
   for (int i = 0; i < 6; ++i) {
-    send(bus::Topic::curated, "k", encode_reading(reading(i == 3 ? "bad" : "good", kT0 + Seconds(i))));
+    send(bus::Topic::curated, "k",
+         encode_reading(reading(i == 3 ? "bad" : "good", kT0 + Seconds(i))));
   }
   StoreSink sink(ctx("store"), *bus_, store, config_, nullptr);
   ASSERT_TRUE(sink.start().ok());
@@ -195,12 +215,15 @@ TEST_F(SinkTest, LakeSinkWritesRawMessagesThenCommits) {
   auto objects = store->list("raw/");
   ASSERT_TRUE(objects.ok());
   for (const auto& o : *objects) {
-    if (o.key.ends_with(".jsonl.zst")) all += lake::zstd_decompress(store->get(o.key).value_or("")).value_or("");
+    if (o.key.ends_with(".jsonl.zst"))
+      all += lake::zstd_decompress(store->get(o.key).value_or("")).value_or("");
   }
-  for (const auto& p : payloads) EXPECT_NE(all.find(p + "\n"), std::string::npos);
+  for (const auto& p : payloads)
+    EXPECT_NE(all.find(p + "\n"), std::string::npos);
   EXPECT_NE(all.find("garbage\n"), std::string::npos);
   bool undecodable_partition = false;
-  for (const auto& o : *objects) undecodable_partition |= o.key.starts_with("raw/source=_undecodable/");
+  for (const auto& o : *objects)
+    undecodable_partition |= o.key.starts_with("raw/source=_undecodable/");
   EXPECT_TRUE(undecodable_partition);
 }
 

@@ -10,15 +10,17 @@ const std::vector<bus::Topic> kTopics = {bus::Topic::curated, bus::Topic::aggreg
 
 }  // namespace
 
-StoreSink::StoreSink(ComponentContext ctx, bus::Bus& bus, store::Store& store, StoreSinkConfig config,
-                     std::function<void()> on_committed)
+StoreSink::StoreSink(ComponentContext ctx, bus::Bus& bus, store::Store& store,
+                     StoreSinkConfig config, std::function<void()> on_committed)
     : ctx_(std::move(ctx)),
       bus_(bus),
       store_(store),
       config_(config),
       on_committed_(std::move(on_committed)) {}
 
-StoreSink::~StoreSink() { stop(); }
+StoreSink::~StoreSink() {
+  stop();
+}
 
 Status StoreSink::start() {
   auto c = bus_.consumer(kGroup, kTopics);
@@ -95,7 +97,8 @@ Status StoreSink::write_range(const std::vector<bus::Message>& msgs, size_t firs
   // One message the store rejects for good: keep it as a dead letter with the reason.
   ctx_.metrics->error("write", errc_name(s.error().code()));
   ctx_.log.warn("message rejected by the store, dead-lettered",
-                {{"topic", bus::topic_name(msgs[first].topic)}, {"key", msgs[first].key},
+                {{"topic", bus::topic_name(msgs[first].topic)},
+                 {"key", msgs[first].key},
                  {"error", s.error().message()}});
   store::WriteBatch dl;
   dl.dead_letters.push_back(dead_letter(msgs[first], s.error(), "sink:" + ctx_.id));
@@ -108,10 +111,12 @@ Status StoreSink::write_range(const std::vector<bus::Message>& msgs, size_t firs
   return d;
 }
 
-store::WriteBatch StoreSink::build_batch(const std::vector<bus::Message>& msgs, size_t first, size_t last) {
+store::WriteBatch StoreSink::build_batch(const std::vector<bus::Message>& msgs, size_t first,
+                                         size_t last) {
   store::WriteBatch batch;
   batch.readings.reserve(last - first);
-  for (size_t i = first; i < last; ++i) decode_into(msgs[i], batch);
+  for (size_t i = first; i < last; ++i)
+    decode_into(msgs[i], batch);
   return batch;
 }
 
@@ -146,10 +151,16 @@ void StoreSink::decode_into(const bus::Message& m, store::WriteBatch& batch) {
   }
 }
 
-DeadLetter StoreSink::dead_letter(const bus::Message& m, const Error& e, std::string_view stage) const {
+DeadLetter StoreSink::dead_letter(const bus::Message& m, const Error& e,
+                                  std::string_view stage) const {
   // `at` is the bus timestamp, so a re-delivered message yields the same (deduplicated) row.
-  return DeadLetter{std::string(stage), std::string(errc_name(e.code())), e.message(),
-                           std::string(bus::topic_name(m.topic)), m.key, m.payload, m.timestamp};
+  return DeadLetter{std::string(stage),
+                    std::string(errc_name(e.code())),
+                    e.message(),
+                    std::string(bus::topic_name(m.topic)),
+                    m.key,
+                    m.payload,
+                    m.timestamp};
 }
 
 Status StoreSink::write_with_retry(const store::WriteBatch& batch) {

@@ -1,9 +1,5 @@
 #include "lake/file/file_object_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -12,7 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace envmon::lake {
 namespace fs = std::filesystem;
@@ -23,7 +22,7 @@ std::string sha256_hex(std::string_view data) {
   EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(static_cast<size_t>(len) * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out += kHex[md[i] >> 4];
     out += kHex[md[i] & 0xf];
@@ -97,7 +96,8 @@ class FileObjectStore final : public ObjectStore {
  public:
   explicit FileObjectStore(std::string root) : root_(std::move(root)) {}
 
-  Result<std::string> put(const std::string& key, const std::string& data, bool if_absent) override {
+  Result<std::string> put(const std::string& key, const std::string& data,
+                          bool if_absent) override {
     ENVMON_TRY(validate_key(key));
     const fs::path target = root_ / key;
     std::error_code ec;
@@ -161,8 +161,8 @@ Result<std::vector<ObjectInfo>> FileObjectStore::list(const std::string& prefix)
   const fs::path start = slash == std::string::npos ? root_ : root_ / prefix.substr(0, slash);
   std::error_code ec;
   if (!fs::is_directory(start, ec)) return out;
-  for (auto it = fs::recursive_directory_iterator(start, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(start, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
     std::string key = fs::relative(it->path(), root_, ec).generic_string();
     if (key.find(".tmp-") != std::string::npos || key.rfind(prefix, 0) != 0) continue;

@@ -1,9 +1,9 @@
 #include "lake/file/file_object_store.h"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <filesystem>
 
 namespace envmon::lake {
 namespace {
@@ -66,7 +66,8 @@ TEST_F(FileObjectStoreTest, ListByPrefixIsRecursiveAndSorted) {
 }
 
 TEST_F(FileObjectStoreTest, BadKeysAreRejected) {
-  for (const char* k : {"", "/etc/passwd", "../x", "a/../b", "a//b", "a/./b", "a/", "a\\b", "x.tmp-1"}) {
+  for (const char* k :
+       {"", "/etc/passwd", "../x", "a/../b", "a//b", "a/./b", "a/", "a\\b", "x.tmp-1"}) {
     auto r = store_->put(k, "x", false);
     ASSERT_FALSE(r.ok()) << k;
     EXPECT_EQ(r.error().code(), Errc::invalid_argument) << k;

@@ -13,7 +13,7 @@ const config::Schema<SimulatorConfig>& simulator_schema() {
                 "RFC 3339 instant of the first reading on a fresh start; empty: now - backfill_secs")
         .integer("backfill_secs", &SimulatorConfig::backfill_secs, 21600, "s", 0, 31622400,
                  "History generated on a fresh start so the demo has data at once")
-        .integer("resume_rewind_secs", &SimulatorConfig::resume_rewind_secs, 7200, "s", 0, 604800,
+        .integer("resume_rewind_secs", &SimulatorConfig::resume_rewind_secs, 93600, "s", 0, 604800,
                  "On restart, replay from this long before the newest stored reading so cleaning "
                  "windows and open aggregates are rebuilt")
         .integer("max_readings_per_poll", &SimulatorConfig::max_readings_per_poll, 2000, "", 1,

@@ -29,7 +29,7 @@ struct SimulatorConfig {
   int64_t seed = 42;
   std::string start_time;  // RFC 3339; empty: clock.now() - backfill_secs
   int64_t backfill_secs = 21600;
-  int64_t resume_rewind_secs = 7200;
+  int64_t resume_rewind_secs = 93600;  // 26 h: the AQI needs 24 h of history rebuilt
   int64_t max_readings_per_poll = 2000;
   FaultConfig faults;
 };

@@ -107,7 +107,7 @@ TEST(SimulatorSourceTest, SameSeedSameBytesDifferentSeedDiffers) {
 
 TEST(SimulatorSourceTest, RestartWithResumePointReplaysIdenticalReadings) {
   const char* start = "2026-03-01T00:00:00Z";
-  const std::string cfg = settings(start, "faults: {late_rate: 0.05, duplicate_rate: 0.05, clock_skew_rate: 0.02}\n");
+  const std::string cfg = settings(start, "resume_rewind_secs: 7200\nfaults: {late_rate: 0.05, duplicate_rate: 0.05, clock_skew_rate: 0.02}\n");
   const Timestamp stop_at = at("2026-03-01T17:12:00Z");
   const Timestamp end = at("2026-03-02T06:00:00Z");
 

@@ -72,18 +72,25 @@ CREATE TABLE source_progress (
 ) WITHOUT ROWID;
 )sql";
 
+// The table holds hourly aggregates only; the name says so (and reporting SQL uses it).
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE aggregates RENAME TO aggregates_hourly;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "initial schema", kV1},
+      {2, "rename aggregates to aggregates_hourly", kV2},
   };
   return list;
 }
 
 Result<int> migrate(Connection& db) {
   ENVMON_TRY(db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+      "NULL, "
       "applied_at INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000))"));
   auto current_stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   if (!current_stmt.ok()) return current_stmt.error();

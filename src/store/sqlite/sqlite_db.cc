@@ -61,13 +61,15 @@ double Statement::col_real(int i) const {
 std::string Statement::col_text(int i) const {
   const auto* p = sqlite3_column_text(stmt_, i);
   if (p == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bool read_only) {
   sqlite3* raw = nullptr;
   // NOMUTEX: each connection is used by one thread at a time (writer mutex / reader pool).
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (read_only ? 0 : SQLITE_OPEN_CREATE);
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (read_only ? 0 : SQLITE_OPEN_CREATE);
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<sqlite3, DbDeleter> holder(raw);
   if (rc != SQLITE_OK) return sqlite_error(rc, "opening " + path, raw);

@@ -9,7 +9,9 @@
 namespace envmon::store::sqlite {
 namespace {
 
-Error closed_error() { return Error(Errc::store_io, "sqlite store is not open", Retryable::no); }
+Error closed_error() {
+  return Error(Errc::store_io, "sqlite store is not open", Retryable::no);
+}
 
 constexpr const char* kUpsertMeasurement =
     "INSERT INTO measurements (station_id, metric, observed_at, source, value, raw, flags, "
@@ -19,7 +21,8 @@ constexpr const char* kUpsertMeasurement =
 
 constexpr const char* kUpsertLatest =
     "INSERT INTO latest (station_id, metric, source, observed_at, value, raw, flags, ingested_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (station_id, metric, source) DO UPDATE SET "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (station_id, metric, source) DO UPDATE "
+    "SET "
     "observed_at = excluded.observed_at, value = excluded.value, raw = excluded.raw, "
     "flags = excluded.flags, ingested_at = excluded.ingested_at "
     "WHERE excluded.observed_at >= latest.observed_at";
@@ -30,7 +33,9 @@ constexpr const char* kUpsertProgress =
     "max_ingested_at = max(max_ingested_at, excluded.max_ingested_at)";
 
 constexpr const char* kUpsertAggregate =
-    "INSERT INTO aggregates (station_id, metric, bucket_start, source, bucket_secs, mean, min, max, "
+    "INSERT INTO aggregates_hourly (station_id, metric, bucket_start, source, bucket_secs, mean, "
+    "min, "
+    "max, "
     "count, revision, dominant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
     "ON CONFLICT (station_id, metric, bucket_start, source) DO UPDATE SET "
     "bucket_secs = excluded.bucket_secs, mean = excluded.mean, min = excluded.min, "
@@ -162,7 +167,8 @@ Status SqliteStore::write(const WriteBatch& batch) {
   do {
     size_t rows = 0;
     size_t last = first;
-    while (last < batch.readings.size() && (rows == 0 || rows + batch.readings[last].measurements.size() <= max_rows)) {
+    while (last < batch.readings.size() &&
+           (rows == 0 || rows + batch.readings[last].measurements.size() <= max_rows)) {
       rows += batch.readings[last].measurements.size();
       ++last;
     }
@@ -173,7 +179,8 @@ Status SqliteStore::write(const WriteBatch& batch) {
   return ok_status();
 }
 
-Status SqliteStore::write_chunk(const WriteBatch& batch, size_t first, size_t last, bool with_rest) {
+Status SqliteStore::write_chunk(const WriteBatch& batch, size_t first, size_t last,
+                                bool with_rest) {
   Transaction tx(*writer_);
   ENVMON_TRY(tx.begin());
   ENVMON_TRY(write_readings(batch, first, last));

@@ -11,10 +11,11 @@ const config::Schema<SqliteStoreConfig>& sqlite_store_schema() {
              "Database file; a relative path is resolved against data_dir")
         .integer("busy_timeout_ms", &SqliteStoreConfig::busy_timeout_ms, 5000, "ms", 0, 600000,
                  "How long a connection waits for a lock before the write is retried by the sink")
-        .enumeration("synchronous", &SqliteStoreConfig::synchronous, Synchronous::normal,
-                     {{"normal", Synchronous::normal}, {"full", Synchronous::full}},
-                     "normal: WAL commits survive crashes, the last ones may be lost on power loss; "
-                     "full: fsync every commit")
+        .enumeration(
+            "synchronous", &SqliteStoreConfig::synchronous, Synchronous::normal,
+            {{"normal", Synchronous::normal}, {"full", Synchronous::full}},
+            "normal: WAL commits survive crashes, the last ones may be lost on power loss; "
+            "full: fsync every commit")
         .integer("read_connections", &SqliteStoreConfig::read_connections, 4, "", 1, 64,
                  "Reader connections for API queries; they read while the sink writes (WAL)")
         .integer("max_rows_per_transaction", &SqliteStoreConfig::max_rows_per_transaction, 50000,

@@ -25,7 +25,8 @@ struct SqliteStoreConfig {
   // write is an idempotent upsert, so a failure in the middle is repaired by retrying the batch.
   int64_t max_rows_per_transaction = 50000;
   int64_t cache_size_kib = 16384;
-  int64_t wal_autocheckpoint_pages = 16000;  // 64 MiB: a hot page is copied back once per checkpoint, so rarer checkpoints write less
+  int64_t wal_autocheckpoint_pages = 16000;  // 64 MiB: a hot page is copied back once per
+                                             // checkpoint, so rarer checkpoints write less
 };
 
 const config::Schema<SqliteStoreConfig>& sqlite_store_schema();
@@ -33,7 +34,8 @@ std::vector<config::SchemaDoc> sqlite_store_schema_docs();
 Result<SqliteStoreConfig> parse_sqlite_store_config(const config::Node& settings);
 
 // Validates the settings and resolves the path; no I/O (Store::open() creates the file).
-Result<std::unique_ptr<Store>> make_sqlite_store(const config::Node& settings, const std::string& data_dir);
+Result<std::unique_ptr<Store>> make_sqlite_store(const config::Node& settings,
+                                                 const std::string& data_dir);
 // The same from a filled struct (tests, benchmarks). `path` is used as given.
 std::unique_ptr<Store> make_sqlite_store(const SqliteStoreConfig& config);
 

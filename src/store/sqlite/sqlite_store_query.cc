@@ -109,18 +109,21 @@ Result<std::vector<Bucket>> SqliteStore::buckets(const std::string& station, Met
   if (bucket.count() <= 0) return Error(Errc::invalid_argument, "bucket width must be positive");
   auto c = readers_.acquire();
   if (!c.ok()) return c.error();
-  if (bucket.count() % 3600 == 0) return buckets_from_aggregates(**c, station, metric, from, to, bucket);
+  if (bucket.count() % 3600 == 0)
+    return buckets_from_aggregates(**c, station, metric, from, to, bucket);
   return buckets_from_rows(**c, station, metric, from, to, bucket);
 }
 
 // Whole-hour buckets combine the stored hourly aggregates: the mean is weighted by count, so a
 // day bucket equals the mean of all the day's valid readings. Buckets align to the epoch (UTC).
-Result<std::vector<Bucket>> SqliteStore::buckets_from_aggregates(Connection& c, const std::string& station,
+Result<std::vector<Bucket>> SqliteStore::buckets_from_aggregates(Connection& c,
+                                                                 const std::string& station,
                                                                  Metric metric, Timestamp from,
                                                                  Timestamp to, Seconds bucket) {
   auto st = c.prepare(
       "SELECT (bucket_start / ?5) * ?5 AS b, SUM(mean * count) / SUM(count), MIN(min), MAX(max), "
-      "SUM(count) FROM aggregates WHERE station_id = ?1 AND metric = ?2 AND bucket_start >= ?3 "
+      "SUM(count) FROM aggregates_hourly WHERE station_id = ?1 AND metric = ?2 AND bucket_start >= "
+      "?3 "
       "AND bucket_start < ?4 AND bucket_secs = 3600 AND count > 0 AND mean IS NOT NULL "
       "GROUP BY b ORDER BY b");
   if (!st.ok()) return st.error();
@@ -133,9 +136,10 @@ Result<std::vector<Bucket>> SqliteStore::buckets_from_aggregates(Connection& c, 
 }
 
 // Sub-hour buckets are computed from raw rows; masked (NULL) values are not counted.
-Result<std::vector<Bucket>> SqliteStore::buckets_from_rows(Connection& c, const std::string& station,
-                                                           Metric metric, Timestamp from, Timestamp to,
-                                                           Seconds bucket) {
+Result<std::vector<Bucket>> SqliteStore::buckets_from_rows(Connection& c,
+                                                           const std::string& station,
+                                                           Metric metric, Timestamp from,
+                                                           Timestamp to, Seconds bucket) {
   auto st = c.prepare(
       "SELECT (observed_at / ?5) * ?5 AS b, AVG(value), MIN(value), MAX(value), COUNT(value) "
       "FROM measurements WHERE station_id = ?1 AND metric = ?2 AND observed_at >= ?3 "
@@ -155,7 +159,7 @@ Result<std::vector<Aggregate>> SqliteStore::aggregates(const std::string& statio
   if (!c.ok()) return c.error();
   auto st = (*c)->prepare(
       "SELECT source, bucket_start, bucket_secs, mean, min, max, count, revision, dominant "
-      "FROM aggregates WHERE station_id = ?1 AND metric = ?2 AND bucket_start >= ?3 "
+      "FROM aggregates_hourly WHERE station_id = ?1 AND metric = ?2 AND bucket_start >= ?3 "
       "AND bucket_start < ?4 ORDER BY bucket_start, source");
   if (!st.ok()) return st.error();
   st->bind(1, std::string_view(station));
@@ -188,7 +192,8 @@ Result<std::vector<Aggregate>> SqliteStore::aggregates(const std::string& statio
 Result<std::map<std::string, Timestamp>> SqliteStore::source_progress(const std::string& source) {
   auto c = readers_.acquire();
   if (!c.ok()) return c.error();
-  auto st = (*c)->prepare("SELECT station_id, max_ingested_at FROM source_progress WHERE source = ?1");
+  auto st =
+      (*c)->prepare("SELECT station_id, max_ingested_at FROM source_progress WHERE source = ?1");
   if (!st.ok()) return st.error();
   st->bind(1, std::string_view(source));
   std::map<std::string, Timestamp> out;
@@ -206,7 +211,7 @@ Result<StoreCounts> SqliteStore::counts() {
   auto c = readers_.acquire();
   if (!c.ok()) return c.error();
   auto st = (*c)->prepare(
-      "SELECT (SELECT COUNT(*) FROM measurements), (SELECT COUNT(*) FROM aggregates), "
+      "SELECT (SELECT COUNT(*) FROM measurements), (SELECT COUNT(*) FROM aggregates_hourly), "
       "(SELECT COUNT(*) FROM dead_letters)");
   if (!st.ok()) return st.error();
   auto row = st->step();

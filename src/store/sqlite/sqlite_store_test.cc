@@ -1,12 +1,11 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include "store/sqlite/migrations.h"
@@ -54,7 +53,8 @@ Reading reading(const std::string& station, Timestamp at, double temp, double pm
 
 WriteBatch hour_of_readings(const std::string& station, Timestamp start, int n, Millis step) {
   WriteBatch b;
-  for (int i = 0; i < n; ++i) b.readings.push_back(reading(station, start + step * i, 10 + i, 20 + i));
+  for (int i = 0; i < n; ++i)
+    b.readings.push_back(reading(station, start + step * i, 10 + i, 20 + i));
   return b;
 }
 
@@ -69,7 +69,8 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAcrossReopen) {
 TEST_F(SqliteStoreTest, UpsertIsIdempotent) {
   auto s = open_store();
   WriteBatch b = hour_of_readings("delhi", kT0, 12, Millis(300000));
-  Aggregate a{SourceId("sim"), StationId("delhi"), Metric::pm25, kT0, Seconds(3600), 25, 20, 31, 12, 0, ""};
+  Aggregate a{
+      SourceId("sim"), StationId("delhi"), Metric::pm25, kT0, Seconds(3600), 25, 20, 31, 12, 0, ""};
   b.aggregates.push_back(a);
   b.dead_letters.push_back({"decode", "decode_syntax", "bad", "raw", "delhi", "{oops", kT0});
   ASSERT_TRUE(s->write(b).ok());
@@ -95,7 +96,8 @@ TEST_F(SqliteStoreTest, UpsertReplacesValueAndAggregateRevision) {
   b.readings.push_back(reading("delhi", kT0, 1, 2));
   ASSERT_TRUE(s->write(b).ok());
   b.readings[0].measurements[0].value = 5;
-  Aggregate a{SourceId("sim"), StationId("delhi"), Metric::pm25, kT0, Seconds(3600), 25, 20, 31, 12, 0, ""};
+  Aggregate a{
+      SourceId("sim"), StationId("delhi"), Metric::pm25, kT0, Seconds(3600), 25, 20, 31, 12, 0, ""};
   b.aggregates.push_back(a);
   ASSERT_TRUE(s->write(b).ok());
   b.aggregates[0].revision = 1;
@@ -187,8 +189,17 @@ TEST_F(SqliteStoreTest, HourMultipleBucketsCombineAggregatesWeightedByCount) {
   auto s = open_store();
   WriteBatch b;
   auto agg = [](Timestamp start, double mean, double mn, double mx, int64_t count) {
-    return Aggregate{SourceId("sim"), StationId("delhi"), Metric::pm25, start, Seconds(3600),
-                     mean, mn, mx, count, 0, ""};
+    return Aggregate{SourceId("sim"),
+                     StationId("delhi"),
+                     Metric::pm25,
+                     start,
+                     Seconds(3600),
+                     mean,
+                     mn,
+                     mx,
+                     count,
+                     0,
+                     ""};
   };
   b.aggregates.push_back(agg(kT0, 10, 5, 15, 1));
   b.aggregates.push_back(agg(kT0 + Seconds(3600), 20, 18, 40, 3));
@@ -225,8 +236,9 @@ TEST_F(SqliteStoreTest, SourceProgressIsMaxIngestedPerStation) {
 
 TEST_F(SqliteStoreTest, StationsRoundTrip) {
   auto s = open_store();
-  std::vector<config::StationConfig> st = {{"delhi", "Delhi", 28.6, 77.3, "Asia/Kolkata", "south-asia"},
-                                           {"tokyo", "Tokyo", 35.7, 139.7, "Asia/Tokyo", "east-asia"}};
+  std::vector<config::StationConfig> st = {
+      {"delhi", "Delhi", 28.6, 77.3, "Asia/Kolkata", "south-asia"},
+      {"tokyo", "Tokyo", 35.7, 139.7, "Asia/Tokyo", "east-asia"}};
   ASSERT_TRUE(s->upsert_stations(st).ok());
   st[0].name = "New Delhi";
   ASSERT_TRUE(s->upsert_stations(st).ok());
@@ -267,15 +279,25 @@ TEST_F(SqliteStoreTest, ReadersRunWhileTheWriterWrites) {
     });
   }
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(s->write(hour_of_readings("delhi", kT0 + Seconds(3600) * i, 12, Millis(300000))).ok());
+    ASSERT_TRUE(
+        s->write(hour_of_readings("delhi", kT0 + Seconds(3600) * i, 12, Millis(300000))).ok());
   }
   done.store(true);
-  for (auto& t : readers) t.join();
+  for (auto& t : readers)
+    t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_GT(reads.load(), 0);
   auto counts = s->counts();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->observations, 20 * 12 * 2);
+}
+
+TEST_F(SqliteStoreTest, CloseCheckpointsAndRemovesTheWal) {
+  auto s = open_store();
+  ASSERT_TRUE(s->write(hour_of_readings("delhi", kT0, 100, Millis(1000))).ok());
+  EXPECT_TRUE(std::filesystem::exists(config_.path + "-wal"));
+  s->close();
+  EXPECT_FALSE(std::filesystem::exists(config_.path + "-wal"));
 }
 
 TEST_F(SqliteStoreTest, LargeBatchesSpanSeveralTransactions) {

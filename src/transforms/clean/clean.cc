@@ -108,8 +108,8 @@ double CleanSeries::mad() const {
 // Returns true when `m` was masked as spike or outlier.
 bool CleanSeries::check_robust(Measurement& m, const CleanConfig& cfg, bool late) {
   const size_t min_points = std::max<size_t>(3, window_of(cfg) / 3);
-  if (count_ < min_points) return false;
   const double d = min_abs_delta(m.metric);
+  if (count_ < min_points || !std::isfinite(d)) return false;
   const double v = m.value;
   const double med = count_ % 2 ? sorted_[count_ / 2] : (sorted_[count_ / 2 - 1] + sorted_[count_ / 2]) / 2;
   if (has_good_ && !late) {
@@ -215,7 +215,8 @@ void CleanSeries::clean(Timestamp t, Measurement& m, const CleanConfig& cfg, int
     fill_gap(t_ms, v, m.metric, cfg, poll_ms, fills);
   }
   consecutive_masked_ = 0;
-  push_window(v, window);
+  // Metrics without a robust test (circular, bimodal) need no window.
+  if (std::isfinite(min_abs_delta(m.metric))) push_window(v, window);
   has_good_ = true;
   prev_good_ = v;
   prev_good_ms_ = t_ms;

@@ -73,13 +73,13 @@ TEST(CleanSeries, ShortGapIsInterpolatedAndMaskedPointsFilled) {
   t.feed(9, 46);    // ticks 7 and 8 missing
   ASSERT_EQ(t.fills.size(), 3u);
   EXPECT_EQ(to_unix_ms(t.fills[0].at), 6 * kPoll);
-  EXPECT_DOUBLE_EQ(t.fills[0].m.value, 42);
+  EXPECT_DOUBLE_EQ(t.fills[0].m.value, 41.5);  // 40 at tick 5 .. 46 at tick 9
   EXPECT_TRUE(has_flag(t.fills[0].m.flags, Flag::out_of_bounds));
   EXPECT_TRUE(has_flag(t.fills[0].m.flags, Flag::interpolated));
   EXPECT_EQ(t.fills[0].m.raw, 5000);
-  EXPECT_DOUBLE_EQ(t.fills[1].m.value, 44);
+  EXPECT_DOUBLE_EQ(t.fills[1].m.value, 43);
   EXPECT_EQ(t.fills[1].m.flags, static_cast<FlagSet>(Flag::interpolated));
-  EXPECT_DOUBLE_EQ(t.fills[2].m.value, 45);
+  EXPECT_DOUBLE_EQ(t.fills[2].m.value, 44.5);
 }
 
 TEST(CleanSeries, LongGapIsNotInterpolated) {
