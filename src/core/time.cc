@@ -65,11 +65,37 @@ void append_rfc3339(std::string& out, Timestamp t) {
   const CivilDate c = civil_from_days(days);
   const auto secs = static_cast<int>(rem / 1000);
   const auto ms = static_cast<int>(rem % 1000);
-  char buf[40];
-  int n = std::snprintf(buf, sizeof(buf), "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month, c.day,
-                        secs / 3600, (secs / 60) % 60, secs % 60);
-  if (ms != 0) n += std::snprintf(buf + n, sizeof(buf) - static_cast<size_t>(n), ".%03d", ms);
-  out.append(buf, static_cast<size_t>(n));
+  // Hand-formatted: this runs for every message on the hot path, where snprintf cost ~10%.
+  char buf[24];
+  auto put2 = [&](int at, int v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  if (c.year < 0 || c.year > 9999) {
+    out.append(std::to_string(c.year));
+  } else {
+    put2(0, c.year / 100);
+    put2(2, c.year % 100);
+    out.append(buf, 4);
+  }
+  buf[0] = '-';
+  put2(1, static_cast<int>(c.month));
+  buf[3] = '-';
+  put2(4, static_cast<int>(c.day));
+  buf[6] = 'T';
+  put2(7, secs / 3600);
+  buf[9] = ':';
+  put2(10, (secs / 60) % 60);
+  buf[12] = ':';
+  put2(13, secs % 60);
+  size_t n = 15;
+  if (ms != 0) {
+    buf[15] = '.';
+    buf[16] = static_cast<char>('0' + ms / 100);
+    put2(17, ms % 100);
+    n = 19;
+  }
+  out.append(buf, n);
   out.push_back('Z');
 }
 

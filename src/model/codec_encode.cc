@@ -56,7 +56,9 @@ void append_int(std::string& out, int64_t v) {
 void append_flags(std::string& out, FlagSet flags) {
   out.append(",\"flags\":[");
   bool first = true;
-  for (Flag f : all_flags()) {
+  // Walks the bits directly: all_flags() would allocate on the hot path.
+  for (FlagSet bit = 1; bit != 0 && bit <= flags; bit = static_cast<FlagSet>(bit << 1)) {
+    const auto f = static_cast<Flag>(bit);
     if (!has_flag(flags, f)) continue;
     if (!first) out.push_back(',');
     first = false;
