@@ -7,7 +7,7 @@
 namespace envmon {
 
 // Module error codes: each module owns a range so a code alone says where a failure came from.
-// Kept in one small enum per module area rather than one catch-all (see docs/specs/errors.md).
+// Kept in one small enum per module area rather than one catch-all.
 enum class Errc : int {
   ok = 0,
   // config 100..

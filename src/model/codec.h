@@ -8,7 +8,7 @@
 
 namespace envmon {
 
-// The versioned JSON encoding of envmon's messages (docs/specs/messages.md).
+// The versioned JSON encoding of envmon's messages.
 //
 // Reading (topics raw and curated):
 //   {"v":1,"source":"sim","station":{"id":"delhi","name":"Delhi","lat":28.65,"lon":77.31},
