@@ -29,6 +29,14 @@ std::string_view errc_name(Errc code) {
     case Errc::api_not_found: return "api_not_found";
     case Errc::source_io: return "source_io";
     case Errc::source_payload: return "source_payload";
+    case Errc::source_auth: return "source_auth";
+    case Errc::source_rate_limited: return "source_rate_limited";
+    case Errc::source_not_found: return "source_not_found";
+    case Errc::source_stale: return "source_stale";
+    case Errc::net_connect: return "net_connect";
+    case Errc::net_timeout: return "net_timeout";
+    case Errc::net_reset: return "net_reset";
+    case Errc::net_http: return "net_http";
     case Errc::internal: return "internal";
     case Errc::io: return "io";
     case Errc::not_found: return "not_found";

@@ -40,6 +40,15 @@ enum class Errc : int {
   // sources 600..
   source_io = 600,
   source_payload,
+  source_auth,          // key missing, wrong or without the needed subscription
+  source_rate_limited,  // the provider said 429 / over quota
+  source_not_found,     // unknown station or city at the provider
+  source_stale,         // the provider's observation is older than the source accepts
+  // net (HTTP client) 700..
+  net_connect = 700,
+  net_timeout,
+  net_reset,
+  net_http,             // an HTTP status the caller did not expect
   // generic
   internal = 900,
   io,

@@ -114,8 +114,13 @@ Status decode_station(od::value v, StationRef& st) {
       auto d = get_number(field.value(), key == "lat" ? "station.lat" : "station.lon");
       if (!d.ok()) return d.error();
       (key == "lat" ? st.lat : st.lon) = *d;
+    } else if (key == "provider_id") {
+      auto s = get_string(field.value(), "station.provider_id");
+      if (!s.ok()) return s.error();
+      st.provider_id.assign(*s);
     } else {
-      return field_error("station." + std::string(key), "unknown field (valid: id, name, lat, lon)");
+      return field_error("station." + std::string(key),
+                         "unknown field (valid: id, name, lat, lon, provider_id)");
     }
   }
   if (!has_id) return field_error("station.id", "missing");

@@ -110,6 +110,10 @@ void encode_reading(const Reading& r, std::string& out) {
   append_json_number(out, r.station.lat);
   out.append(",\"lon\":");
   append_json_number(out, r.station.lon);
+  if (!r.station.provider_id.empty()) {
+    out.append(",\"provider_id\":");
+    append_json_string(out, r.station.provider_id);
+  }
   out.append("},\"observed_at\":\"");
   append_rfc3339(out, r.observed_at);
   out.append("\",\"ingested_at\":\"");

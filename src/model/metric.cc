@@ -35,6 +35,18 @@ constexpr std::array<MetricInfo, kMetricCount> kCatalogue{{
      "US EPA Air Quality Index (2024 breakpoints, NowCast for PM)"},
     {Metric::aqi_in, "aqi_in", "aqi", "AQI", MetricKind::index, 0.0, 999.0, 0,
      "India National Air Quality Index (CPCB 2014)"},
+    {Metric::aqi_us_pm25, "aqi_us_pm25", "aqi", "AQI", MetricKind::index, 0.0, 999.0, 0,
+     "US EPA sub-index of PM2.5 as reported by the provider (not a concentration)"},
+    {Metric::aqi_us_pm10, "aqi_us_pm10", "aqi", "AQI", MetricKind::index, 0.0, 999.0, 0,
+     "US EPA sub-index of PM10 as reported by the provider (not a concentration)"},
+    {Metric::aqi_us_o3, "aqi_us_o3", "aqi", "AQI", MetricKind::index, 0.0, 999.0, 0,
+     "US EPA sub-index of ozone as reported by the provider (not a concentration)"},
+    {Metric::aqi_us_no2, "aqi_us_no2", "aqi", "AQI", MetricKind::index, 0.0, 999.0, 0,
+     "US EPA sub-index of NO2 as reported by the provider (not a concentration)"},
+    {Metric::aqi_us_so2, "aqi_us_so2", "aqi", "AQI", MetricKind::index, 0.0, 999.0, 0,
+     "US EPA sub-index of SO2 as reported by the provider (not a concentration)"},
+    {Metric::aqi_us_co, "aqi_us_co", "aqi", "AQI", MetricKind::index, 0.0, 999.0, 0,
+     "US EPA sub-index of CO as reported by the provider (not a concentration)"},
 }};
 
 }  // namespace

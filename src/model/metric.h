@@ -24,8 +24,16 @@ enum class Metric : uint8_t {
   co,
   aqi_us,
   aqi_in,
+  // Per-pollutant US EPA sub-indices as a provider reports them (WAQI's iaqi values are
+  // sub-indices, not concentrations), so they are never mistaken for µg/m³.
+  aqi_us_pm25,
+  aqi_us_pm10,
+  aqi_us_o3,
+  aqi_us_no2,
+  aqi_us_so2,
+  aqi_us_co,
 };
-inline constexpr size_t kMetricCount = 15;
+inline constexpr size_t kMetricCount = 21;
 
 enum class MetricKind : uint8_t { weather, pollutant, index };
 

@@ -47,6 +47,9 @@ struct StationRef {
   std::string name;
   double lat = 0;
   double lon = 0;
+  // The provider's own id of the station that answered (WAQI "@-372382", OWM city id), kept for
+  // provenance: a geo query can be served by a station kilometres away. Empty for the simulator.
+  std::string provider_id = {};
 };
 
 struct Measurement {

@@ -46,9 +46,13 @@ Dim metric_dim(Metric m) {
     case Metric::wind_speed: return Dim::speed;
     case Metric::wind_direction: return Dim::angle;
     case Metric::precipitation: return Dim::length;
-    case Metric::aqi_us:
-    case Metric::aqi_in: return Dim::index;
-    default: return Dim::mass_conc;
+    case Metric::pm25:
+    case Metric::pm10:
+    case Metric::o3:
+    case Metric::no2:
+    case Metric::so2:
+    case Metric::co: return Dim::mass_conc;
+    default: return Dim::index;  // aqi_us, aqi_in and the provider-reported sub-indices
   }
 }
 

@@ -54,6 +54,13 @@ double min_abs_delta(Metric m) {
     case Metric::cloud_cover:
     case Metric::aqi_us:
     case Metric::aqi_in: return kInf;
+    // Provider-reported sub-indices jump with the index's piecewise breakpoints.
+    case Metric::aqi_us_pm25:
+    case Metric::aqi_us_pm10:
+    case Metric::aqi_us_o3:
+    case Metric::aqi_us_no2:
+    case Metric::aqi_us_so2:
+    case Metric::aqi_us_co: return kInf;
   }
   return kInf;
 }
