@@ -91,6 +91,11 @@ class ApiServer::Impl {
   Status start();
   void stop();
   int port() const { return port_; }
+  // The address to print for people: a wildcard bind is reachable on loopback.
+  std::string host() const {
+    const auto& a = config_.listen_address;
+    return a == "0.0.0.0" || a == "::" ? std::string("127.0.0.1") : a;
+  }
   void invalidate() { cache_.invalidate("api:"); }
 
  private:
@@ -312,6 +317,7 @@ ApiServer::ApiServer(ApiConfig config, store::Store& store, cache::Cache& cache,
 ApiServer::~ApiServer() = default;
 Status ApiServer::start() { return impl_->start(); }
 int ApiServer::port() const { return impl_->port(); }
+std::string ApiServer::host() const { return impl_->host(); }
 void ApiServer::stop() { impl_->stop(); }
 void ApiServer::invalidate() { impl_->invalidate(); }
 

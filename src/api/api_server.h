@@ -29,6 +29,7 @@ class ApiServer {
   // Fails, without serving, when the address cannot be bound (for example the port is taken).
   Status start();
   int port() const;
+  std::string host() const;  // for links printed to people
   // Stops accepting, finishes in-flight requests and joins the server thread. Idempotent.
   void stop();
   // Drops every cached API response (call after a store commit); same as cache.invalidate("api:").

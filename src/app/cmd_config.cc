@@ -84,7 +84,8 @@ int check(const std::string& file) {
     return 2;
   }
   auto app = config::parse_app_config(*node, known_types());
-  Status s = app.ok() ? validate_components(*app) : Status(app.error());
+  std::vector<std::string> notes;
+  Status s = app.ok() ? validate_components(*app, &notes) : Status(app.error());
   if (!s.ok()) {
     std::cerr << "config check failed:\n";
     std::istringstream lines(s.error().message());
@@ -95,6 +96,7 @@ int check(const std::string& file) {
             << app->sources.size() << " source(s); bus=" << app->bus.type
             << " store=" << app->store.type << " lake=" << app->lake.type
             << " cache=" << app->cache.type << "\n";
+  for (const auto& n : notes) std::cout << "  note: " << n << "\n";
   return 0;
 }
 

@@ -78,6 +78,8 @@ int cmd_demo(const std::vector<std::string>& words, bool live) {
   options.data_dir = args->get("data-dir").value_or("");
   if (*port >= 0) options.port = static_cast<int64_t>(*port);
   options.speed = *speed;
+  // Live API sources need the real time; `run --speed N` keeps a simulated clock for simulators.
+  options.clock = live && !args->has("speed") ? ClockMode::wall : ClockMode::simulated;
 
   sigset_t set;
   sigemptyset(&set);
@@ -90,8 +92,11 @@ int cmd_demo(const std::vector<std::string>& words, bool live) {
     runtime.stop();
     return fail(s.error(), 1);
   }
-  std::cerr << "envmon: dashboard and API on http://127.0.0.1:" << runtime.api_port()
-            << "/  (Ctrl-C stops cleanly)\n";
+  for (const auto& d : runtime.disabled_sources()) {
+    std::cerr << "envmon: source '" << d.name << "' is disabled: " << d.reason << "\n";
+  }
+  std::cerr << "envmon: dashboard and API on http://" << runtime.api_host() << ":"
+            << runtime.api_port() << "/  (Ctrl-C stops cleanly)\n";
   const int sig = wait_for_signal(*duration);
   log_line(LogLevel::info, "app:runtime:main", sig ? "Signal received" : "Duration reached",
            {{"signal", sig ? strsignal(sig) : "none"}});

@@ -25,6 +25,8 @@ const std::vector<ComponentInfo>& registered_components() {
   return list;
 }
 
+bool source_keeps_raw_by_default(const std::string& type) { return type != "waqi"; }
+
 config::KnownTypes known_types() {
   config::KnownTypes known;
   for (const auto& c : registered_components()) {
@@ -94,12 +96,19 @@ Result<std::unique_ptr<cache::Cache>> make_cache(const config::BackendSection& s
   return cache::make_memory_cache(*cfg);
 }
 
-Status validate_components(const config::AppConfig& app) {
+Status validate_components(const config::AppConfig& app, std::vector<std::string>* notes) {
   std::vector<Error> errors;
   MetricsRegistry scratch;
   SystemClock clock;
   for (const auto& src : app.sources) {
-    if (auto s = make_source(src, app, scratch, clock); !s.ok()) errors.push_back(s.error());
+    auto s = make_source(src, app, scratch, clock);
+    if (s.ok()) continue;
+    // A missing key is not a config error: the source is disabled at start-up, and said so.
+    if (s.error().code() == Errc::source_auth) {
+      if (notes) notes->push_back("source '" + src.name + "' will be disabled: " + s.error().message());
+      continue;
+    }
+    errors.push_back(s.error());
   }
   if (auto b = make_bus(app.bus); !b.ok()) errors.push_back(b.error());
   if (auto s = make_store(app.store, app.data_dir); !s.ok()) errors.push_back(s.error());

@@ -23,6 +23,9 @@ struct ComponentInfo {
   std::string description;
 };
 const std::vector<ComponentInfo>& registered_components();
+// False for providers whose terms forbid caching their data (WAQI): their raw readings stay out
+// of the raw lake unless a source sets raw_lake_retention: keep.
+bool source_keeps_raw_by_default(const std::string& type);
 config::KnownTypes known_types();
 
 // Every configurable section with its keys, for `envmon config schema`.
@@ -41,6 +44,7 @@ Result<std::unique_ptr<cache::Cache>> make_cache(const config::BackendSection& s
 
 // Builds (and discards) every component of `app` and parses every section: all config errors
 // at once, with file, line and key. Starts nothing.
-Status validate_components(const config::AppConfig& app);
+// Sources that would start disabled (no API key) are not errors; they are added to `notes`.
+Status validate_components(const config::AppConfig& app, std::vector<std::string>* notes = nullptr);
 
 }  // namespace envmon::app

@@ -1,6 +1,7 @@
 #include "app/runtime.h"
 
 #include <filesystem>
+#include <thread>
 
 #include "api/api_server.h"
 #include "processor/stream_processor.h"
@@ -22,15 +23,23 @@ Status Runtime::start() {
   std::filesystem::create_directories(data_dir_, ec);
   if (ec) return Error(Errc::io, "cannot create data dir " + data_dir_ + ": " + ec.message());
   ENVMON_TRY(open_storage());
-  // The clock resumes where the stored data stops, so a restarted demo continues its day.
-  clock_ = std::make_unique<ScaledClock>(resume_clock_start(), options_.speed);
+  if (options_.clock == ClockMode::wall) {
+    clock_ = std::make_unique<SystemClock>();
+  } else {
+    // The clock resumes where the stored data stops, so a restarted demo continues its day.
+    clock_ = std::make_unique<ScaledClock>(resume_clock_start(), options_.speed);
+  }
   ENVMON_TRY(start_pipeline());
-  ENVMON_TRY(start_api());
-  ENVMON_TRY(start_sources());
+  if (options_.with_api) ENVMON_TRY(start_api());
+  if (options_.with_sources) ENVMON_TRY(start_sources());
   ready_.store(true);
   log_.info("Envmon is running", {{"data_dir", data_dir_},
-                                  {"api", "http://" + std::string("127.0.0.1:") + std::to_string(api_port())},
+                                  {"api", options_.with_api ? "http://" + api_host() + ":" +
+                                                                  std::to_string(api_port())
+                                                            : std::string("off")},
                                   {"stations", config_.stations.size()},
+                                  {"sources", sources_.size()},
+                                  {"sources_disabled", disabled_.size()},
                                   {"speed", options_.speed}});
   return ok_status();
 }
@@ -76,7 +85,7 @@ Status Runtime::start_pipeline() {
       sinks::StoreSinkConfig{}, [this] { cache_->invalidate("api:"); });
   lake_sink_ = std::make_unique<sinks::LakeSink>(
       ComponentContext("sink", "lake", config_.lake.type, metrics_, *clock_), *bus_, *lake_,
-      sinks::LakeSinkConfig{});
+      sinks::LakeSinkConfig{}, lake_excluded_sources());
   // Consumers before producers: every group exists before the first message is produced.
   ENVMON_TRY(store_sink_->start());
   ENVMON_TRY(lake_sink_->start());
@@ -84,9 +93,30 @@ Status Runtime::start_pipeline() {
   return ok_status();
 }
 
+std::set<std::string> Runtime::lake_excluded_sources() const {
+  std::set<std::string> out;
+  for (const auto& s : config_.sources) {
+    const bool keep = s.raw_lake_retention == config::RawLakeRetention::keep ||
+                      (s.raw_lake_retention == config::RawLakeRetention::provider_default &&
+                       source_keeps_raw_by_default(s.type));
+    if (!keep) {
+      out.insert(s.name);
+      log_.info("Raw lake retention is off for this source", {{"source", s.name}, {"type", s.type}});
+    }
+  }
+  return out;
+}
+
 Status Runtime::start_sources() {
   for (const auto& section : config_.sources) {
     auto source = make_source(section, config_, metrics_, *clock_);
+    if (!source.ok() && source.error().code() == Errc::source_auth) {
+      // Said once, clearly: the rest of the pipeline runs without this source.
+      disabled_.push_back({section.name, source.error().message()});
+      log_.warn("Source disabled", {{"source", section.name}, {"type", section.type},
+                                    {"reason", source.error().message()}});
+      continue;
+    }
     if (!source.ok()) return source.error();
     auto progress = store_->source_progress(section.name);
     if (!progress.ok()) return progress.error();
@@ -109,6 +139,21 @@ Status Runtime::start_api() {
 }
 
 int Runtime::api_port() const { return api_ ? api_->port() : 0; }
+
+std::string Runtime::api_host() const { return api_ ? api_->host() : std::string("-"); }
+
+bool Runtime::wait_drained(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int64_t retained = 0;
+    for (auto t : {bus::Topic::raw, bus::Topic::curated, bus::Topic::aggregates, bus::Topic::dead_letter}) {
+      retained += bus_->stats(t).retained;
+    }
+    if (retained == 0) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
 
 void Runtime::stop() {
   if (!bus_) return;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,10 +25,23 @@ class LakeSink;
 
 namespace envmon::app {
 
+// demo: a scaled clock that resumes where the stored data stops (simulated days); wall: the real
+// time, which live API sources need.
+enum class ClockMode { simulated, wall };
+
 struct RuntimeOptions {
   std::string data_dir;      // overrides config data_dir when set
   std::optional<int64_t> port;
   double speed = 1.0;        // simulated seconds per real second (demo)
+  ClockMode clock = ClockMode::simulated;
+  bool with_sources = true;  // false: the pipeline only, fed by the caller (backfill)
+  bool with_api = true;
+};
+
+// A source that could not start because it lacks a key: the pipeline runs without it.
+struct DisabledSource {
+  std::string name;
+  std::string reason;
 };
 
 // The whole topology in one process: sources -> bus -> processor -> store + raw lake sinks,
@@ -39,8 +54,16 @@ class Runtime {
   Status start();
   void stop();
   int api_port() const;
+  std::string api_host() const;
   bool ready() const { return ready_.load(); }
   MetricsRegistry& metrics() { return metrics_; }
+  bus::Bus& bus() { return *bus_; }
+  store::Store& store() { return *store_; }
+  const Clock& clock() const { return *clock_; }
+  const std::vector<DisabledSource>& disabled_sources() const { return disabled_; }
+  // Waits until every message produced so far has been committed by every consumer group
+  // (processed and acknowledged by the sinks). False when `timeout` passes first.
+  bool wait_drained(std::chrono::milliseconds timeout);
 
  private:
   Status open_storage();
@@ -48,6 +71,7 @@ class Runtime {
   Status start_sources();
   Status start_api();
   Timestamp resume_clock_start();
+  std::set<std::string> lake_excluded_sources() const;
 
   config::AppConfig config_;
   RuntimeOptions options_;
@@ -62,6 +86,7 @@ class Runtime {
   std::unique_ptr<sinks::StoreSink> store_sink_;
   std::unique_ptr<sinks::LakeSink> lake_sink_;
   std::vector<std::unique_ptr<SourceRunner>> sources_;
+  std::vector<DisabledSource> disabled_;
   std::unique_ptr<api::ApiServer> api_;
   std::atomic<bool> ready_{false};
   Logger log_{"app:runtime:main"};

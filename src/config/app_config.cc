@@ -36,7 +36,14 @@ const Schema<SourceSection>& source_schema() {
                  "How late a reading may arrive and still revise its aggregates (official feeds: "
                  "8-72 h)")
         .string_list("stations", &SourceSection::stations,
-                     "Station ids this source covers; empty means every configured station");
+                     "Station ids this source covers; empty means every configured station")
+        .enumeration("raw_lake_retention", &SourceSection::raw_lake_retention,
+                     RawLakeRetention::provider_default,
+                     {{"provider_default", RawLakeRetention::provider_default},
+                      {"keep", RawLakeRetention::keep},
+                      {"none", RawLakeRetention::none}},
+                     "Keep this source's raw readings in the raw lake; provider_default is none for "
+                     "WAQI (its terms forbid caching and redistribution) and keep otherwise");
     return s;
   }();
   return schema;

@@ -21,12 +21,17 @@ const Schema<StationConfig>& station_schema();
 
 // A source instance. Common keys live here; type-specific keys sit in a block named after the
 // type (tagged variant): `{name: sim, type: simulator, simulator: {seed: 7}}`.
+// Whether a source's raw readings are kept in the raw lake. `provider_default` keeps them unless
+// the provider's terms restrict caching (WAQI): see the source's entry in `envmon list`.
+enum class RawLakeRetention { provider_default, keep, none };
+
 struct SourceSection {
   std::string name;
   std::string type;
   int64_t poll_interval_secs = 300;
   int64_t allowed_lateness_secs = 3600;
   std::vector<std::string> stations;  // empty: every configured station
+  RawLakeRetention raw_lake_retention = RawLakeRetention::provider_default;
   Node settings;                       // the `<type>:` block, parsed by the component's schema
   Node node;
 };

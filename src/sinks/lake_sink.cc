@@ -12,8 +12,13 @@ constexpr const char* kUndecodableSource = "_undecodable";
 
 }  // namespace
 
-LakeSink::LakeSink(ComponentContext ctx, bus::Bus& bus, lake::RawLake& lake, LakeSinkConfig config)
-    : ctx_(std::move(ctx)), bus_(bus), lake_(lake), config_(config) {}
+LakeSink::LakeSink(ComponentContext ctx, bus::Bus& bus, lake::RawLake& lake, LakeSinkConfig config,
+                   std::set<std::string> excluded_sources)
+    : ctx_(std::move(ctx)),
+      bus_(bus),
+      lake_(lake),
+      config_(config),
+      excluded_sources_(std::move(excluded_sources)) {}
 
 LakeSink::~LakeSink() {
   stop();
@@ -95,6 +100,10 @@ void LakeSink::append(const bus::Message& m) {
   const int64_t skipped_before = lake_.skipped_duplicates();
   Status s = ok_status();
   if (Status d = decode_reading_into(m.payload, scratch_); d.ok()) {
+    if (excluded_sources_.count(scratch_.source.get()) > 0) {
+      ctx_.metrics->discarded("lake_retention_none");
+      return;
+    }
     s = lake_.append(scratch_.source.get(), scratch_.station.id.get(), scratch_.ingested_at,
                      m.payload);
   } else {

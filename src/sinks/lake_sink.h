@@ -4,6 +4,8 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -24,7 +26,10 @@ class LakeSink {
  public:
   static constexpr const char* kGroup = "lake";
 
-  LakeSink(ComponentContext ctx, bus::Bus& bus, lake::RawLake& lake, LakeSinkConfig config);
+  // Readings of `excluded_sources` are committed but not kept: a provider's terms (WAQI) can
+  // forbid caching its data, so retention is a per-source choice (counted as discarded).
+  LakeSink(ComponentContext ctx, bus::Bus& bus, lake::RawLake& lake, LakeSinkConfig config,
+           std::set<std::string> excluded_sources = {});
   ~LakeSink();
   LakeSink(const LakeSink&) = delete;
   LakeSink& operator=(const LakeSink&) = delete;
@@ -47,6 +52,7 @@ class LakeSink {
   bus::Bus& bus_;
   lake::RawLake& lake_;
   LakeSinkConfig config_;
+  std::set<std::string> excluded_sources_;
   std::unique_ptr<bus::Consumer> consumer_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
