@@ -12,7 +12,8 @@ std::optional<std::string> Args::get(const std::string& flag) const {
   return it->second;
 }
 
-Result<double> Args::number(const std::string& flag, double fallback, double min, double max) const {
+Result<double> Args::number(const std::string& flag, double fallback, double min,
+                            double max) const {
   auto text = get(flag);
   if (!text) return fallback;
   char* end = nullptr;
@@ -22,17 +23,21 @@ Result<double> Args::number(const std::string& flag, double fallback, double min
   }
   if (v < min || v > max) {
     return Error(Errc::invalid_argument, "--" + flag + ": " + *text + " is out of range [" +
-                                             std::to_string(min) + ", " + std::to_string(max) + "]");
+                                             std::to_string(min) + ", " + std::to_string(max) +
+                                             "]");
   }
   return v;
 }
 
 namespace {
 
-std::string list_flags(const std::vector<std::string>& valued, const std::vector<std::string>& switches) {
+std::string list_flags(const std::vector<std::string>& valued,
+                       const std::vector<std::string>& switches) {
   std::string out;
-  for (const auto& f : valued) out += (out.empty() ? "--" : ", --") + f + " VALUE";
-  for (const auto& f : switches) out += (out.empty() ? "--" : ", --") + f;
+  for (const auto& f : valued)
+    out += (out.empty() ? "--" : ", --") + f + " VALUE";
+  for (const auto& f : switches)
+    out += (out.empty() ? "--" : ", --") + f;
   return out.empty() ? "(none)" : out;
 }
 
@@ -42,7 +47,8 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 }  // namespace
 
-Result<Args> parse_args(const std::vector<std::string>& words, const std::vector<std::string>& valued,
+Result<Args> parse_args(const std::vector<std::string>& words,
+                        const std::vector<std::string>& valued,
                         const std::vector<std::string>& switches) {
   Args args;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -62,7 +68,8 @@ Result<Args> parse_args(const std::vector<std::string>& words, const std::vector
       args.flags[name] = "true";
     } else if (contains(valued, name)) {
       if (!value) {
-        if (i + 1 >= words.size()) return Error(Errc::invalid_argument, "--" + name + " needs a value");
+        if (i + 1 >= words.size())
+          return Error(Errc::invalid_argument, "--" + name + " needs a value");
         value = words[++i];
       }
       args.flags[name] = *value;

@@ -21,7 +21,8 @@ struct Args {
 };
 
 // `valued` flags take a value; `switches` do not.
-Result<Args> parse_args(const std::vector<std::string>& words, const std::vector<std::string>& valued,
+Result<Args> parse_args(const std::vector<std::string>& words,
+                        const std::vector<std::string>& valued,
                         const std::vector<std::string>& switches);
 
 }  // namespace envmon::app

@@ -8,7 +8,8 @@ namespace envmon::app {
 namespace {
 
 TEST(CliTest, ParsesFlagsBothWays) {
-  auto a = parse_args({"--port", "9090", "--speed=600", "--json", "pos"}, {"port", "speed"}, {"json"});
+  auto a =
+      parse_args({"--port", "9090", "--speed=600", "--json", "pos"}, {"port", "speed"}, {"json"});
   ASSERT_TRUE(a.ok()) << a.error().message();
   EXPECT_EQ(a->get("port"), "9090");
   EXPECT_EQ(*a->number("speed", 1, 0, 1e6), 600);
@@ -19,7 +20,8 @@ TEST(CliTest, ParsesFlagsBothWays) {
 TEST(CliTest, RejectsUnknownAndMalformedFlags) {
   auto a = parse_args({"--prot", "1"}, {"port"}, {});
   ASSERT_FALSE(a.ok());
-  EXPECT_NE(a.error().message().find("unknown option --prot; valid options: --port VALUE"), std::string::npos);
+  EXPECT_NE(a.error().message().find("unknown option --prot; valid options: --port VALUE"),
+            std::string::npos);
   EXPECT_FALSE(parse_args({"--port"}, {"port"}, {}).ok());
   auto b = parse_args({"--speed", "fast"}, {"speed"}, {});
   ASSERT_TRUE(b.ok());
@@ -35,7 +37,8 @@ TEST(ComponentsTest, DefaultConfigValidatesAndSchemaCoversEverySection) {
   Status s = validate_components(*app);
   EXPECT_TRUE(s.ok()) << s.error().message();
   std::vector<std::string> sections;
-  for (const auto& d : all_schema_docs()) sections.push_back(d.section);
+  for (const auto& d : all_schema_docs())
+    sections.push_back(d.section);
   for (const char* want : {"stations[]", "sources[]", "bus.memory", "processor", "api"}) {
     EXPECT_NE(std::find(sections.begin(), sections.end(), want), sections.end()) << want;
   }
@@ -52,9 +55,11 @@ TEST(ComponentsTest, ComponentBlockErrorsNameFileLineAndKey) {
   ASSERT_TRUE(app.ok()) << app.error().message();
   Status s = validate_components(*app);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error().message().find("bad.yaml:6: sources[0].simulator.sede: unknown key"), std::string::npos)
+  EXPECT_NE(s.error().message().find("bad.yaml:6: sources[0].simulator.sede: unknown key"),
+            std::string::npos)
       << s.error().message();
-  EXPECT_NE(s.error().message().find("bad.yaml:7: store.sqlite.pth: unknown key"), std::string::npos)
+  EXPECT_NE(s.error().message().find("bad.yaml:7: store.sqlite.pth: unknown key"),
+            std::string::npos)
       << s.error().message();
 }
 

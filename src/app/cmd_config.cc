@@ -14,7 +14,8 @@ namespace {
 std::string bounds_text(const config::FieldSpec& f) {
   if (f.type == config::FieldType::enumeration) {
     std::string out;
-    for (const auto& c : f.choices) out += (out.empty() ? "" : "|") + c;
+    for (const auto& c : f.choices)
+      out += (out.empty() ? "" : "|") + c;
     return out;
   }
   if (f.type != config::FieldType::integer && f.type != config::FieldType::number) return "";
@@ -89,14 +90,16 @@ int check(const std::string& file) {
   if (!s.ok()) {
     std::cerr << "config check failed:\n";
     std::istringstream lines(s.error().message());
-    for (std::string line; std::getline(lines, line);) std::cerr << "  error: " << line << "\n";
+    for (std::string line; std::getline(lines, line);)
+      std::cerr << "  error: " << line << "\n";
     return 2;
   }
   std::cout << "config OK: " << file << ": " << app->stations.size() << " stations, "
             << app->sources.size() << " source(s); bus=" << app->bus.type
             << " store=" << app->store.type << " lake=" << app->lake.type
             << " cache=" << app->cache.type << "\n";
-  for (const auto& n : notes) std::cout << "  note: " << n << "\n";
+  for (const auto& n : notes)
+    std::cout << "  note: " << n << "\n";
   return 0;
 }
 

@@ -1,8 +1,8 @@
 // `envmon demo` (embedded defaults, simulated clock) and `envmon run --config FILE`.
-#include <signal.h>
-
 #include <cstring>
 #include <iostream>
+
+#include <signal.h>
 
 #include "app/cli.h"
 #include "app/commands.h"
@@ -14,8 +14,9 @@ namespace {
 
 Result<config::AppConfig> load_config(const Args& args) {
   auto path = args.get("config");
-  auto node = path ? config::load_file(*path)
-                   : config::load_text(config::embedded_default_config(), "<embedded default.yaml>");
+  auto node = path
+                  ? config::load_file(*path)
+                  : config::load_text(config::embedded_default_config(), "<embedded default.yaml>");
   if (!node.ok()) return node.error();
   auto app = config::parse_app_config(*node, known_types());
   if (!app.ok()) return app.error();
@@ -24,11 +25,17 @@ Result<config::AppConfig> load_config(const Args& args) {
 }
 
 Status apply_log_level(const std::string& level) {
-  if (level == "debug") set_log_level(LogLevel::debug);
-  else if (level == "info") set_log_level(LogLevel::info);
-  else if (level == "warn") set_log_level(LogLevel::warn);
-  else if (level == "error") set_log_level(LogLevel::error);
-  else return Error(Errc::invalid_argument, "log level '" + level + "' (valid: debug, info, warn, error)");
+  if (level == "debug")
+    set_log_level(LogLevel::debug);
+  else if (level == "info")
+    set_log_level(LogLevel::info);
+  else if (level == "warn")
+    set_log_level(LogLevel::warn);
+  else if (level == "error")
+    set_log_level(LogLevel::error);
+  else
+    return Error(Errc::invalid_argument,
+                 "log level '" + level + "' (valid: debug, info, warn, error)");
   return ok_status();
 }
 
@@ -58,12 +65,15 @@ int fail(const Error& e, int code) {
 }  // namespace
 
 int cmd_demo(const std::vector<std::string>& words, bool live) {
-  auto args = parse_args(words, {"config", "duration", "speed", "port", "data-dir", "log-level"}, {});
+  auto args =
+      parse_args(words, {"config", "duration", "speed", "port", "data-dir", "log-level"}, {});
   if (!args.ok()) return fail(args.error(), 2);
   if (!args->positional.empty()) {
-    return fail(Error(Errc::invalid_argument, "unexpected argument '" + args->positional[0] + "'"), 2);
+    return fail(Error(Errc::invalid_argument, "unexpected argument '" + args->positional[0] + "'"),
+                2);
   }
-  if (live && !args->has("config")) return fail(Error(Errc::invalid_argument, "run needs --config FILE"), 2);
+  if (live && !args->has("config"))
+    return fail(Error(Errc::invalid_argument, "run needs --config FILE"), 2);
   auto duration = args->number("duration", 0, 0, 365.0 * 86400);
   auto speed = args->number("speed", live ? 1 : 60, 0.001, 1e6);
   auto port = args->number("port", -1, 0, 65535);
@@ -72,7 +82,8 @@ int cmd_demo(const std::vector<std::string>& words, bool live) {
   }
   auto app = load_config(*args);
   if (!app.ok()) return fail(app.error(), 2);
-  if (Status s = apply_log_level(args->get("log-level").value_or(app->log_level)); !s.ok()) return fail(s.error(), 2);
+  if (Status s = apply_log_level(args->get("log-level").value_or(app->log_level)); !s.ok())
+    return fail(s.error(), 2);
 
   RuntimeOptions options;
   options.data_dir = args->get("data-dir").value_or("");

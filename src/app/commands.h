@@ -9,5 +9,6 @@ namespace envmon::app {
 int cmd_demo(const std::vector<std::string>& args, bool live);
 int cmd_config(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
+int cmd_backfill(const std::vector<std::string>& args);
 
 }  // namespace envmon::app

@@ -3,13 +3,18 @@
 #include <algorithm>
 
 #include "api/api_config.h"
+#include "bus/kafka/kafka_bus.h"
 #include "bus/memory/memory_bus.h"
 #include "cache/memory/memory_cache.h"
 #include "lake/raw_lake_config.h"
 #include "processor/processor_config.h"
 #include "sinks/sink_config.h"
+#include "sources/openmeteo/openmeteo_config.h"
+#include "sources/openmeteo/openmeteo_source.h"
+#include "sources/openweathermap/openweathermap_source.h"
 #include "sources/simulator/simulator_config.h"
 #include "sources/simulator/simulator_source.h"
+#include "sources/waqi/waqi_source.h"
 #include "store/sqlite/sqlite_store_config.h"
 
 namespace envmon::app {
@@ -17,7 +22,12 @@ namespace envmon::app {
 const std::vector<ComponentInfo>& registered_components() {
   static const std::vector<ComponentInfo> list = {
       {"source", "simulator", "Deterministic weather and air-quality simulator with sensor faults"},
+      {"source", "openweathermap", "OpenWeatherMap current weather, air pollution, One Call 3.0"},
+      {"source", "waqi", "World Air Quality Index (aqicn.org) station feeds; US EPA sub-indices"},
+      {"source", "openmeteo",
+       "Open-Meteo forecast (current) and air quality; archive for backfill"},
       {"bus", "memory", "In-process bus: bounded partitions, back-pressure, consumer groups"},
+      {"bus", "kafka", "Apache Kafka via librdkafka: idempotent producer, consumer groups"},
       {"store", "sqlite", "Embedded SQLite time-series store with idempotent upserts"},
       {"lake", "file", "Raw lake on the local filesystem: write-once zstd JSON lines"},
       {"cache", "memory", "In-process LRU response cache with TTL"},
@@ -25,7 +35,9 @@ const std::vector<ComponentInfo>& registered_components() {
   return list;
 }
 
-bool source_keeps_raw_by_default(const std::string& type) { return type != "waqi"; }
+bool source_keeps_raw_by_default(const std::string& type) {
+  return type != "waqi";
+}
 
 config::KnownTypes known_types() {
   config::KnownTypes known;
@@ -42,15 +54,21 @@ config::KnownTypes known_types() {
 std::vector<config::SchemaDoc> all_schema_docs() {
   std::vector<config::SchemaDoc> docs;
   auto add = [&](std::vector<config::SchemaDoc> more) {
-    for (auto& d : more) docs.push_back(std::move(d));
+    for (auto& d : more)
+      docs.push_back(std::move(d));
   };
   docs.push_back({"(top level)", "File-wide settings", config::top_level_schema().specs()});
   docs.push_back({"stations[]", "The monitored stations", config::station_schema().specs()});
-  docs.push_back({"sources[]", "Keys every source takes; type-specific keys sit in a block named "
-                               "after the type",
+  docs.push_back({"sources[]",
+                  "Keys every source takes; type-specific keys sit in a block named "
+                  "after the type",
                   config::source_schema().specs()});
   add(sources::sim::simulator_schema_docs());
+  add(sources::openweathermap_schema_docs());
+  add(sources::waqi_schema_docs());
+  add(sources::openmeteo::openmeteo_schema_docs());
   docs.push_back({"bus.memory", "In-process bus", bus::memory_bus_schema().specs()});
+  add(bus::kafka_bus_schema_docs());
   add(store::sqlite::sqlite_store_schema_docs());
   add(lake::file_lake_schema_docs());
   add(cache::cache_schema_docs());
@@ -71,10 +89,17 @@ Result<std::unique_ptr<sources::Source>> make_source(const config::SourceSection
   }
   ComponentContext ctx("source", section.type, section.name, metrics, clock);
   if (section.type == "simulator") return sources::make_simulator_source(spec, std::move(ctx));
-  return section.node.child("type").error(Errc::config_bad_value, "no factory for this source type");
+  if (section.type == "openweathermap")
+    return sources::make_openweathermap_source(spec, std::move(ctx));
+  if (section.type == "waqi") return sources::make_waqi_source(spec, std::move(ctx));
+  if (section.type == "openmeteo")
+    return sources::openmeteo::make_openmeteo_source(spec, std::move(ctx));
+  return section.node.child("type").error(Errc::config_bad_value,
+                                          "no factory for this source type");
 }
 
 Result<std::unique_ptr<bus::Bus>> make_bus(const config::BackendSection& section) {
+  if (section.type == "kafka") return bus::make_kafka_bus(section.settings);
   bus::MemoryBusConfig cfg;
   ENVMON_TRY(config::fill(section.settings, bus::memory_bus_schema(), cfg));
   return bus::make_memory_bus(cfg);
@@ -105,16 +130,24 @@ Status validate_components(const config::AppConfig& app, std::vector<std::string
     if (s.ok()) continue;
     // A missing key is not a config error: the source is disabled at start-up, and said so.
     if (s.error().code() == Errc::source_auth) {
-      if (notes) notes->push_back("source '" + src.name + "' will be disabled: " + s.error().message());
+      if (notes)
+        notes->push_back("source '" + src.name + "' will be disabled: " + s.error().message());
       continue;
     }
     errors.push_back(s.error());
   }
-  if (auto b = make_bus(app.bus); !b.ok()) errors.push_back(b.error());
+  // Kafka's factory connects; checking a config must not, so only its block is parsed.
+  if (app.bus.type == "kafka") {
+    if (auto k = bus::parse_kafka_bus_config(app.bus.settings); !k.ok())
+      errors.push_back(k.error());
+  } else if (auto b = make_bus(app.bus); !b.ok()) {
+    errors.push_back(b.error());
+  }
   if (auto s = make_store(app.store, app.data_dir); !s.ok()) errors.push_back(s.error());
   if (auto l = make_lake(app.lake, app.data_dir); !l.ok()) errors.push_back(l.error());
   if (auto c = make_cache(app.cache); !c.ok()) errors.push_back(c.error());
-  if (auto p = processor::parse_processor_config(app.processor); !p.ok()) errors.push_back(p.error());
+  if (auto p = processor::parse_processor_config(app.processor); !p.ok())
+    errors.push_back(p.error());
   if (auto a = api::parse_api_config(app.api); !a.ok()) errors.push_back(a.error());
   return config::detail::join(errors);
 }

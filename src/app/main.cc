@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "tools/fake_providers/fake_providers_cli.h"
 
 namespace {
 
@@ -13,10 +14,18 @@ constexpr const char* kUsage =
     "usage: envmon COMMAND [options]\n"
     "\n"
     "commands:\n"
-    "  demo [--config FILE] [--duration SECS] [--speed N] [--port P] [--data-dir DIR] [--log-level L]\n"
-    "        the whole pipeline in one process on embedded defaults: simulator -> bus -> processor\n"
+    "  demo [--config FILE] [--duration SECS] [--speed N] [--port P] [--data-dir DIR] [--log-level "
+    "L]\n"
+    "        the whole pipeline in one process on embedded defaults: simulator -> bus -> "
+    "processor\n"
     "        -> SQLite + raw lake -> API and dashboard (http://127.0.0.1:8080)\n"
     "  run --config FILE [same options]   the pipeline from a config file, real time by default\n"
+    "  backfill --source openmeteo --from DATE --to DATE [--config FILE] [--data-dir DIR]\n"
+    "        history from Open-Meteo's archive API, in chunks, through the pipeline; resumable,\n"
+    "        and running it twice changes nothing\n"
+    "  fake-providers --samples DIR [--port P] [faults...]\n"
+    "        a local fake of OpenWeatherMap, WAQI and Open-Meteo replaying recorded responses\n"
+    "        with injectable faults (--help lists them)\n"
     "  config check FILE                  validate a config file (file, line, key, valid choices)\n"
     "  config schema [--json]             every config key with type, default, unit and bounds\n"
     "  list                               the component types compiled into this binary\n"
@@ -35,6 +44,8 @@ int main(int argc, char** argv) {
   if (cmd == "demo") return envmon::app::cmd_demo(rest, false);
   if (cmd == "run") return envmon::app::cmd_demo(rest, true);
   if (cmd == "config") return envmon::app::cmd_config(rest);
+  if (cmd == "backfill") return envmon::app::cmd_backfill(rest);
+  if (cmd == "fake-providers") return envmon::fake_providers::run_fake_providers_command(rest);
   if (cmd == "list") return envmon::app::cmd_list(rest);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "envmon " << ENVMON_VERSION << "\n";

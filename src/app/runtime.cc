@@ -16,7 +16,9 @@ Runtime::Runtime(config::AppConfig config, RuntimeOptions options)
   config_.data_dir = data_dir_;
 }
 
-Runtime::~Runtime() { stop(); }
+Runtime::~Runtime() {
+  stop();
+}
 
 Status Runtime::start() {
   std::error_code ec;
@@ -33,14 +35,14 @@ Status Runtime::start() {
   if (options_.with_api) ENVMON_TRY(start_api());
   if (options_.with_sources) ENVMON_TRY(start_sources());
   ready_.store(true);
-  log_.info("Envmon is running", {{"data_dir", data_dir_},
-                                  {"api", options_.with_api ? "http://" + api_host() + ":" +
-                                                                  std::to_string(api_port())
-                                                            : std::string("off")},
-                                  {"stations", config_.stations.size()},
-                                  {"sources", sources_.size()},
-                                  {"sources_disabled", disabled_.size()},
-                                  {"speed", options_.speed}});
+  log_.info("Envmon is running",
+            {{"data_dir", data_dir_},
+             {"api", options_.with_api ? "http://" + api_host() + ":" + std::to_string(api_port())
+                                       : std::string("off")},
+             {"stations", config_.stations.size()},
+             {"sources", sources_.size()},
+             {"sources_disabled", disabled_.size()},
+             {"speed", options_.speed}});
   return ok_status();
 }
 
@@ -67,7 +69,8 @@ Timestamp Runtime::resume_clock_start() {
   for (const auto& src : config_.sources) {
     auto progress = store_->source_progress(src.name);
     if (!progress.ok()) continue;
-    for (const auto& [station, t] : *progress) latest = std::max(latest, t);
+    for (const auto& [station, t] : *progress)
+      latest = std::max(latest, t);
   }
   if (latest != Timestamp{}) {
     log_.info("Resuming from stored data", {{"clock_start", format_rfc3339(latest)}});
@@ -79,7 +82,8 @@ Timestamp Runtime::resume_clock_start() {
 Status Runtime::start_pipeline() {
   auto pcfg = processor::parse_processor_config(config_.processor);
   if (!pcfg.ok()) return pcfg.error();
-  processor_ = std::make_unique<processor::StreamProcessor>(*pcfg, config_, *bus_, metrics_, *clock_);
+  processor_ =
+      std::make_unique<processor::StreamProcessor>(*pcfg, config_, *bus_, metrics_, *clock_);
   store_sink_ = std::make_unique<sinks::StoreSink>(
       ComponentContext("sink", "store", config_.store.type, metrics_, *clock_), *bus_, *store_,
       sinks::StoreSinkConfig{}, [this] { cache_->invalidate("api:"); });
@@ -101,7 +105,8 @@ std::set<std::string> Runtime::lake_excluded_sources() const {
                        source_keeps_raw_by_default(s.type));
     if (!keep) {
       out.insert(s.name);
-      log_.info("Raw lake retention is off for this source", {{"source", s.name}, {"type", s.type}});
+      log_.info("Raw lake retention is off for this source",
+                {{"source", s.name}, {"type", s.type}});
     }
   }
   return out;
@@ -113,16 +118,17 @@ Status Runtime::start_sources() {
     if (!source.ok() && source.error().code() == Errc::source_auth) {
       // Said once, clearly: the rest of the pipeline runs without this source.
       disabled_.push_back({section.name, source.error().message()});
-      log_.warn("Source disabled", {{"source", section.name}, {"type", section.type},
-                                    {"reason", source.error().message()}});
+      log_.warn(
+          "Source disabled",
+          {{"source", section.name}, {"type", section.type}, {"reason", source.error().message()}});
       continue;
     }
     if (!source.ok()) return source.error();
     auto progress = store_->source_progress(section.name);
     if (!progress.ok()) return progress.error();
     auto runner = std::make_unique<SourceRunner>(
-        ComponentContext("source", section.type, section.name, metrics_, *clock_), std::move(*source),
-        *bus_);
+        ComponentContext("source", section.type, section.name, metrics_, *clock_),
+        std::move(*source), *bus_);
     ENVMON_TRY(runner->start(*progress));
     sources_.push_back(std::move(runner));
   }
@@ -133,20 +139,25 @@ Status Runtime::start_api() {
   auto acfg = api::parse_api_config(config_.api);
   if (!acfg.ok()) return acfg.error();
   if (options_.port) acfg->port = *options_.port;
-  api_ = std::make_unique<api::ApiServer>(*acfg, *store_, *cache_, metrics_,
-                                          [this] { return ready_.load(); }, clock_.get());
+  api_ = std::make_unique<api::ApiServer>(
+      *acfg, *store_, *cache_, metrics_, [this] { return ready_.load(); }, clock_.get());
   return api_->start();
 }
 
-int Runtime::api_port() const { return api_ ? api_->port() : 0; }
+int Runtime::api_port() const {
+  return api_ ? api_->port() : 0;
+}
 
-std::string Runtime::api_host() const { return api_ ? api_->host() : std::string("-"); }
+std::string Runtime::api_host() const {
+  return api_ ? api_->host() : std::string("-");
+}
 
 bool Runtime::wait_drained(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     int64_t retained = 0;
-    for (auto t : {bus::Topic::raw, bus::Topic::curated, bus::Topic::aggregates, bus::Topic::dead_letter}) {
+    for (auto t :
+         {bus::Topic::raw, bus::Topic::curated, bus::Topic::aggregates, bus::Topic::dead_letter}) {
       retained += bus_->stats(t).retained;
     }
     if (retained == 0) return true;
@@ -159,7 +170,8 @@ void Runtime::stop() {
   if (!bus_) return;
   ready_.store(false);
   log_.info("Shutting down: stopping sources, draining the pipeline");
-  for (auto& s : sources_) s->stop();
+  for (auto& s : sources_)
+    s->stop();
   if (processor_) processor_->stop();
   if (store_sink_) store_sink_->stop();
   if (lake_sink_) lake_sink_->stop();

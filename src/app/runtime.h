@@ -21,7 +21,7 @@ class StreamProcessor;
 namespace envmon::sinks {
 class StoreSink;
 class LakeSink;
-}
+}  // namespace envmon::sinks
 
 namespace envmon::app {
 
@@ -30,9 +30,9 @@ namespace envmon::app {
 enum class ClockMode { simulated, wall };
 
 struct RuntimeOptions {
-  std::string data_dir;      // overrides config data_dir when set
+  std::string data_dir;  // overrides config data_dir when set
   std::optional<int64_t> port;
-  double speed = 1.0;        // simulated seconds per real second (demo)
+  double speed = 1.0;  // simulated seconds per real second (demo)
   ClockMode clock = ClockMode::simulated;
   bool with_sources = true;  // false: the pipeline only, fed by the caller (backfill)
   bool with_api = true;
@@ -58,6 +58,7 @@ class Runtime {
   bool ready() const { return ready_.load(); }
   MetricsRegistry& metrics() { return metrics_; }
   bus::Bus& bus() { return *bus_; }
+  const std::string& data_dir() const { return data_dir_; }
   store::Store& store() { return *store_; }
   const Clock& clock() const { return *clock_; }
   const std::vector<DisabledSource>& disabled_sources() const { return disabled_; }

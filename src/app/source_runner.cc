@@ -14,10 +14,13 @@ constexpr auto kMaxSleep = std::chrono::milliseconds(100);
 
 }  // namespace
 
-SourceRunner::SourceRunner(ComponentContext ctx, std::unique_ptr<sources::Source> source, bus::Bus& bus)
+SourceRunner::SourceRunner(ComponentContext ctx, std::unique_ptr<sources::Source> source,
+                           bus::Bus& bus)
     : ctx_(std::move(ctx)), source_(std::move(source)), bus_(&bus) {}
 
-SourceRunner::~SourceRunner() { stop(); }
+SourceRunner::~SourceRunner() {
+  stop();
+}
 
 Status SourceRunner::start(const sources::ResumePoint& resume) {
   auto producer = bus_->producer();

@@ -20,7 +20,7 @@ struct FetchTask {
   std::string endpoint;      // provider-specific: "weather", "air_pollution", "feed", ...
   // The provider refreshes this data no faster than this: polling faster only burns quota.
   Seconds min_interval{600};
-  double weight = 1.0;       // quota units one call costs (Open-Meteo weights by variables/days)
+  double weight = 1.0;  // quota units one call costs (Open-Meteo weights by variables/days)
   // A quota of its own besides the provider's (OWM One Call has a daily allowance of its own);
   // empty when only the provider-wide limits apply.
   std::string quota_group;
@@ -58,8 +58,8 @@ struct ParseResult {
   std::vector<Reject> rejects;
   // Values the provider sent as "no data" ("-", null): not errors, counted as discarded.
   size_t missing_values = 0;
-  std::string message;                   // the provider's own error text, for logs
-  std::optional<Seconds> retry_after;    // from the body when the provider puts it there
+  std::string message;                 // the provider's own error text, for logs
+  std::optional<Seconds> retry_after;  // from the body when the provider puts it there
 };
 
 // An API source is a request builder plus a parser; the engine does everything else.
@@ -70,8 +70,10 @@ class Provider {
   // Quotas of task groups beyond the provider-wide limits in PollerConfig.
   virtual std::vector<QuotaSpec> group_quotas() const { return {}; }
   // The fetch tasks for these stations (the same list the provider gets in build/parse).
-  virtual std::vector<FetchTask> tasks(const std::vector<config::StationConfig>& stations) const = 0;
-  virtual net::HttpRequest build(const FetchTask& task, const config::StationConfig& station) const = 0;
+  virtual std::vector<FetchTask> tasks(
+      const std::vector<config::StationConfig>& stations) const = 0;
+  virtual net::HttpRequest build(const FetchTask& task,
+                                 const config::StationConfig& station) const = 0;
   // `now` is the engine's clock: ingested_at, and staleness of the provider's timestamps.
   virtual ParseResult parse(const FetchTask& task, const config::StationConfig& station,
                             const net::HttpResponse& response, Timestamp now) const = 0;

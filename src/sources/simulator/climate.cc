@@ -15,10 +15,24 @@ constexpr double kDay = 86400.0;
 constexpr double kYearDays = 365.2422;
 
 // Salts so each driver draws from its own independent noise field.
-enum Salt : uint64_t { kPressure = 11, kCloud, kRain, kRainFast, kTemp, kHumid, kWind, kDir, kDirFast };
+enum Salt : uint64_t {
+  kPressure = 11,
+  kCloud,
+  kRain,
+  kRainFast,
+  kTemp,
+  kHumid,
+  kWind,
+  kDir,
+  kDirFast
+};
 
-double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
-double day_of_year(double t) { return std::fmod(t / kDay, kYearDays); }
+double clamp01(double v) {
+  return std::clamp(v, 0.0, 1.0);
+}
+double day_of_year(double t) {
+  return std::fmod(t / kDay, kYearDays);
+}
 
 // +1 at the warmest time of year, -1 at the coldest; southern seasons are inverted.
 double seasonal_warmth(double lat, double t) {
@@ -52,7 +66,9 @@ double rain_index(const StationProfile& p, double t, double storm) {
   return field + 1.1 * storm + 0.5 * (p.rain_propensity - 0.5) + 0.6 * monsoon_season(p, t) - 0.9;
 }
 
-double rain_rate_mm_h(double index) { return index > 0 ? std::min(12.0, 8.0 * std::pow(index, 1.5)) : 0.0; }
+double rain_rate_mm_h(double index) {
+  return index > 0 ? std::min(12.0, 8.0 * std::pow(index, 1.5)) : 0.0;
+}
 
 double recent_wetness(const StationProfile& p, double t, double rain_now) {
   double sum = std::max(0.0, rain_now);
@@ -63,7 +79,9 @@ double recent_wetness(const StationProfile& p, double t, double rain_now) {
   return clamp01(sum * 0.8);
 }
 
-double diurnal_shape(double solar_h) { return std::cos(2.0 * kPi * (solar_h - 15.0) / 24.0); }
+double diurnal_shape(double solar_h) {
+  return std::cos(2.0 * kPi * (solar_h - 15.0) / 24.0);
+}
 
 double wrap_degrees(double d) {
   const double w = std::fmod(d, 360.0);
@@ -80,8 +98,9 @@ double saturate_humidity(double rh) {
 void set_wind(const StationProfile& p, double t, double storm, Weather& w) {
   w.wind_speed = std::max(0.2, p.wind_mean_ms * (0.75 + 0.5 * std::sqrt(w.sun)) + 5.0 * storm +
                                    1.8 * fractal_noise(p.key ^ kWind, t, 10.0 * kHour, 3));
-  w.wind_direction = wrap_degrees(p.prevailing_dir_deg + 70.0 * fractal_noise(p.key ^ kDir, t, 2.0 * kDay, 2) +
-                                  50.0 * storm + 30.0 * value_noise(p.key ^ kDirFast, t, 3.0 * kHour));
+  w.wind_direction =
+      wrap_degrees(p.prevailing_dir_deg + 70.0 * fractal_noise(p.key ^ kDir, t, 2.0 * kDay, 2) +
+                   50.0 * storm + 30.0 * value_noise(p.key ^ kDirFast, t, 3.0 * kHour));
 }
 
 }  // namespace
@@ -92,7 +111,8 @@ double solar_hour(double lon_deg, double t_secs) {
 }
 
 double solar_elevation_sine(double lat_deg, double lon_deg, double t_secs) {
-  const double decl = -23.44 * kPi / 180.0 * std::cos(2.0 * kPi * (day_of_year(t_secs) + 10.0) / kYearDays);
+  const double decl =
+      -23.44 * kPi / 180.0 * std::cos(2.0 * kPi * (day_of_year(t_secs) + 10.0) / kYearDays);
   const double lat = lat_deg * kPi / 180.0;
   const double hour_angle = (solar_hour(lon_deg, t_secs) - 12.0) * 15.0 * kPi / 180.0;
   return std::sin(lat) * std::sin(decl) + std::cos(lat) * std::cos(decl) * std::cos(hour_angle);
@@ -109,7 +129,8 @@ Weather simulate_weather(const StationProfile& p, int64_t t_secs, int64_t interv
 
   const double rain = rain_index(p, t, storm);
   const double cloud_base = 0.2 + 0.35 * p.rain_propensity + 0.3 * monsoon_season(p, t);
-  double cloud = clamp01(cloud_base + 0.6 * storm + 0.35 * fractal_noise(p.key ^ kCloud, t, 8.0 * kHour, 2));
+  double cloud =
+      clamp01(cloud_base + 0.6 * storm + 0.35 * fractal_noise(p.key ^ kCloud, t, 8.0 * kHour, 2));
   if (rain > 0) cloud = std::max(cloud, 0.75 + 0.25 * clamp01(rain));
   w.cloud_cover = 100.0 * cloud;
   w.precipitation = rain_rate_mm_h(rain) * static_cast<double>(interval_secs) / kHour;
@@ -119,9 +140,11 @@ Weather simulate_weather(const StationProfile& p, int64_t t_secs, int64_t interv
                0.5 * std::cos(4.0 * kPi * (solar_hour(p.lon, t) - 10.0) / 24.0);
 
   // Clouds damp the day/night swing; fronts and rain cool.
-  const double diurnal = p.temp_diurnal_amp_c * (1.0 - 0.55 * cloud) * diurnal_shape(solar_hour(p.lon, t));
+  const double diurnal =
+      p.temp_diurnal_amp_c * (1.0 - 0.55 * cloud) * diurnal_shape(solar_hour(p.lon, t));
   w.temperature = p.temp_mean_c + p.temp_seasonal_amp_c * warmth + diurnal +
-                  3.0 * fractal_noise(p.key ^ kTemp, t, 3.0 * kDay, 2) - 3.5 * storm - 1.5 * w.wetness;
+                  3.0 * fractal_noise(p.key ^ kTemp, t, 3.0 * kDay, 2) - 3.5 * storm -
+                  1.5 * w.wetness;
 
   // Relative humidity falls as the air warms through the day.
   w.humidity = saturate_humidity(p.humidity_mean - 3.5 * diurnal + 20.0 * storm + 15.0 * w.wetness +

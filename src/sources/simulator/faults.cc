@@ -8,7 +8,18 @@
 namespace envmon::sources::sim {
 namespace {
 
-enum class Kind : uint64_t { reading, measurement, skew, delay, duplicate, units, noise, spike, bounds, stuck };
+enum class Kind : uint64_t {
+  reading,
+  measurement,
+  skew,
+  delay,
+  duplicate,
+  units,
+  noise,
+  spike,
+  bounds,
+  stuck
+};
 
 constexpr int64_t kStuckWindowSecs = 6 * 3600;
 constexpr int64_t kStuckMinSecs = 3600;
@@ -16,7 +27,8 @@ constexpr int64_t kStuckMaxSecs = 3 * 3600;
 constexpr double kStuckMeanSecs = (kStuckMinSecs + kStuckMaxSecs) / 2.0;
 
 uint64_t fault_hash(uint64_t station_key, Kind kind, uint64_t metric, int64_t tick) {
-  return hash_combine(station_key, static_cast<uint64_t>(kind) * 64 + metric, static_cast<uint64_t>(tick));
+  return hash_combine(station_key, static_cast<uint64_t>(kind) * 64 + metric,
+                      static_cast<uint64_t>(tick));
 }
 uint64_t reading_hash(uint64_t station_key, Kind kind, int64_t tick) {
   return fault_hash(station_key, kind, 63, tick);
@@ -31,14 +43,22 @@ int64_t uniform_secs(uint64_t h, int64_t lo, int64_t hi) {
 // Typical sensor noise (one sigma) at noise_level 1; pollutants are relative.
 double noise_sigma(Metric m, double value) {
   switch (m) {
-    case Metric::temperature: return 0.15;
-    case Metric::humidity: return 1.0;
-    case Metric::pressure: return 0.2;
-    case Metric::wind_speed: return 0.25;
-    case Metric::wind_direction: return 4.0;
-    case Metric::precipitation: return 0.02 * value;
-    case Metric::cloud_cover: return 3.0;
-    default: return 0.05 * value;
+    case Metric::temperature:
+      return 0.15;
+    case Metric::humidity:
+      return 1.0;
+    case Metric::pressure:
+      return 0.2;
+    case Metric::wind_speed:
+      return 0.25;
+    case Metric::wind_direction:
+      return 4.0;
+    case Metric::precipitation:
+      return 0.02 * value;
+    case Metric::cloud_cover:
+      return 3.0;
+    default:
+      return 0.05 * value;
   }
 }
 
@@ -55,7 +75,8 @@ ReadingFaults decide_reading_faults(const FaultConfig& f, uint64_t station_key, 
   }
   const uint64_t delay = reading_hash(station_key, Kind::delay, tick);
   if (f.late_delay_max_secs > 0 && unit_hash(delay) < f.late_rate) {
-    out.delay_secs = uniform_secs(mix64(delay), std::min<int64_t>(60, f.late_delay_max_secs), f.late_delay_max_secs);
+    out.delay_secs = uniform_secs(mix64(delay), std::min<int64_t>(60, f.late_delay_max_secs),
+                                  f.late_delay_max_secs);
   }
   const uint64_t dup = reading_hash(station_key, Kind::duplicate, tick);
   if (unit_hash(dup) < f.duplicate_rate) {
@@ -89,7 +110,8 @@ std::optional<int64_t> stuck_source_tick(const FaultConfig& f, uint64_t station_
   if (f.stuck_rate <= 0) return std::nullopt;
   const int64_t window = tick >= 0 ? tick / kStuckWindowSecs : (tick + 1) / kStuckWindowSecs - 1;
   const uint64_t h = metric_hash(station_key, Kind::stuck, m, window);
-  const double p = std::min(1.0, f.stuck_rate * static_cast<double>(kStuckWindowSecs) / kStuckMeanSecs);
+  const double p =
+      std::min(1.0, f.stuck_rate * static_cast<double>(kStuckWindowSecs) / kStuckMeanSecs);
   if (unit_hash(h) >= p) return std::nullopt;
   const int64_t length = uniform_secs(mix64(h), kStuckMinSecs, kStuckMaxSecs);
   const int64_t offset = uniform_secs(mix64(h + 1), 0, kStuckWindowSecs - length);
@@ -100,7 +122,8 @@ std::optional<int64_t> stuck_source_tick(const FaultConfig& f, uint64_t station_
   return first;
 }
 
-double add_sensor_noise(const FaultConfig& f, uint64_t station_key, Metric m, int64_t tick, double value) {
+double add_sensor_noise(const FaultConfig& f, uint64_t station_key, Metric m, int64_t tick,
+                        double value) {
   if (f.noise_level <= 0) return value;
   const double g = gaussian_hash(metric_hash(station_key, Kind::noise, m, tick));
   const double noisy = value + f.noise_level * noise_sigma(m, value) * g;
@@ -114,13 +137,27 @@ double spike_value(uint64_t station_key, Metric m, int64_t tick, double value) {
   const bool up = (mix64(h) & 1U) != 0;
   double out = value;
   switch (m) {
-    case Metric::temperature: out = value + (up ? 1 : -1) * uniform_hash(h, 12, 25); break;
-    case Metric::humidity: out = value > 50 ? value - uniform_hash(h, 35, 45) : value + uniform_hash(h, 35, 45); break;
-    case Metric::pressure: out = value + (up ? 1 : -1) * uniform_hash(h, 25, 45); break;
-    case Metric::wind_direction: out = std::fmod(value + uniform_hash(h, 90, 180), 360.0); break;
-    case Metric::cloud_cover: out = value > 50 ? value - uniform_hash(h, 50, 60) : value + uniform_hash(h, 50, 60); break;
-    case Metric::precipitation: out = value > 0.5 ? value * uniform_hash(h, 5, 10) : uniform_hash(h, 20, 60); break;
-    default: out = std::max(value, 1.0) * uniform_hash(h, 5, 10); break;
+    case Metric::temperature:
+      out = value + (up ? 1 : -1) * uniform_hash(h, 12, 25);
+      break;
+    case Metric::humidity:
+      out = value > 50 ? value - uniform_hash(h, 35, 45) : value + uniform_hash(h, 35, 45);
+      break;
+    case Metric::pressure:
+      out = value + (up ? 1 : -1) * uniform_hash(h, 25, 45);
+      break;
+    case Metric::wind_direction:
+      out = std::fmod(value + uniform_hash(h, 90, 180), 360.0);
+      break;
+    case Metric::cloud_cover:
+      out = value > 50 ? value - uniform_hash(h, 50, 60) : value + uniform_hash(h, 50, 60);
+      break;
+    case Metric::precipitation:
+      out = value > 0.5 ? value * uniform_hash(h, 5, 10) : uniform_hash(h, 20, 60);
+      break;
+    default:
+      out = std::max(value, 1.0) * uniform_hash(h, 5, 10);
+      break;
   }
   const auto& info = metric_info(m);
   return std::clamp(out, info.min, info.max);

@@ -12,11 +12,11 @@ namespace envmon::sources::sim {
 // draw, so a replay after a restart injects exactly the same faults into the same readings.
 
 struct ReadingFaults {
-  bool dropped = false;           // the whole reading never arrives
-  int64_t skew_secs = 0;          // observed_at = tick + skew
-  int64_t delay_secs = 0;         // delivery = tick + delay
-  bool duplicate = false;         // delivered a second time...
-  int64_t duplicate_gap_secs = 0; // ...this long after the first copy
+  bool dropped = false;            // the whole reading never arrives
+  int64_t skew_secs = 0;           // observed_at = tick + skew
+  int64_t delay_secs = 0;          // delivery = tick + delay
+  bool duplicate = false;          // delivered a second time...
+  int64_t duplicate_gap_secs = 0;  // ...this long after the first copy
   bool temperature_in_kelvin = false;
   bool wind_in_kmh = false;
 };
@@ -33,7 +33,8 @@ std::optional<int64_t> stuck_source_tick(const FaultConfig& f, uint64_t station_
                                          int64_t tick, int64_t interval_secs);
 
 // Adds gaussian sensor noise (scaled by noise_level) and keeps the value physically possible.
-double add_sensor_noise(const FaultConfig& f, uint64_t station_key, Metric m, int64_t tick, double value);
+double add_sensor_noise(const FaultConfig& f, uint64_t station_key, Metric m, int64_t tick,
+                        double value);
 // A sudden jump the cleaner's spike stage should catch (x5-x10, or a large additive jump).
 double spike_value(uint64_t station_key, Metric m, int64_t tick, double value);
 // A physically impossible value (below min or far above max).

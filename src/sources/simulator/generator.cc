@@ -23,9 +23,17 @@ LocalTime local_time(const absl::TimeZone& zone, int64_t t_secs) {
 double quantize(Metric m, double v) {
   double step = 0.1;
   switch (m) {
-    case Metric::temperature: case Metric::wind_speed: case Metric::precipitation: step = 0.01; break;
-    case Metric::wind_direction: case Metric::cloud_cover: step = 1.0; break;
-    default: break;
+    case Metric::temperature:
+    case Metric::wind_speed:
+    case Metric::precipitation:
+      step = 0.01;
+      break;
+    case Metric::wind_direction:
+    case Metric::cloud_cover:
+      step = 1.0;
+      break;
+    default:
+      break;
   }
   const double q = std::round(v / step) * step;
   return std::round(q * 100.0) / 100.0;  // strip binary fuzz such as 21.300000000000001
@@ -43,10 +51,14 @@ std::optional<double> reported_value(const SimStation& s, const TickContext& ctx
                                      int64_t tick, const MetricValues& clean) {
   const uint64_t key = s.profile.key;
   switch (decide_measurement_fault(*ctx.faults, key, m, tick)) {
-    case MeasurementFault::dropout: return std::nullopt;
-    case MeasurementFault::spike: return quantize(m, spike_value(key, m, tick, clean[metric_index(m)]));
-    case MeasurementFault::out_of_bounds: return quantize(m, out_of_bounds_value(key, m, tick));
-    case MeasurementFault::none: break;
+    case MeasurementFault::dropout:
+      return std::nullopt;
+    case MeasurementFault::spike:
+      return quantize(m, spike_value(key, m, tick, clean[metric_index(m)]));
+    case MeasurementFault::out_of_bounds:
+      return quantize(m, out_of_bounds_value(key, m, tick));
+    case MeasurementFault::none:
+      break;
   }
   if (auto first = stuck_source_tick(*ctx.faults, key, m, tick, ctx.interval_secs)) {
     return sensed_value(s, ctx, m, *first, simulate_clean(s, *first, ctx.interval_secs));

@@ -13,10 +13,19 @@
 namespace envmon::sources::sim {
 
 // The metrics the simulator emits, in catalogue order (never aqi_*: the processor computes AQI).
-inline constexpr std::array<Metric, 13> kSimulatedMetrics{
-    Metric::temperature, Metric::humidity, Metric::pressure, Metric::wind_speed,
-    Metric::wind_direction, Metric::precipitation, Metric::cloud_cover, Metric::pm25,
-    Metric::pm10, Metric::o3, Metric::no2, Metric::so2, Metric::co};
+inline constexpr std::array<Metric, 13> kSimulatedMetrics{Metric::temperature,
+                                                          Metric::humidity,
+                                                          Metric::pressure,
+                                                          Metric::wind_speed,
+                                                          Metric::wind_direction,
+                                                          Metric::precipitation,
+                                                          Metric::cloud_cover,
+                                                          Metric::pm25,
+                                                          Metric::pm10,
+                                                          Metric::o3,
+                                                          Metric::no2,
+                                                          Metric::so2,
+                                                          Metric::co};
 
 // A station ready to simulate: models' profile, the identity stamped on readings, its zone.
 struct SimStation {

@@ -16,7 +16,9 @@ inline uint64_t mix64(uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-inline uint64_t hash_combine(uint64_t a, uint64_t b) { return mix64(a ^ mix64(b)); }
+inline uint64_t hash_combine(uint64_t a, uint64_t b) {
+  return mix64(a ^ mix64(b));
+}
 inline uint64_t hash_combine(uint64_t a, uint64_t b, uint64_t c) {
   return hash_combine(hash_combine(a, b), c);
 }
@@ -29,7 +31,9 @@ inline double unit_hash(uint64_t h) {
   return static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
 }
 // Uniform in [lo, hi).
-inline double uniform_hash(uint64_t h, double lo, double hi) { return lo + (hi - lo) * unit_hash(h); }
+inline double uniform_hash(uint64_t h, double lo, double hi) {
+  return lo + (hi - lo) * unit_hash(h);
+}
 // Standard normal (Box-Muller on two derived uniforms).
 double gaussian_hash(uint64_t h);
 

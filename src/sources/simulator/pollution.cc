@@ -14,7 +14,9 @@ double bump(double h, double centre, double width) {
   const double z = (h - centre) / width;
   return std::exp(-0.5 * z * z);
 }
-double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double logistic(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 
 }  // namespace
 
@@ -25,7 +27,8 @@ double traffic_factor(LocalTime local) {
   return 0.3 + 0.45 * daytime + (local.weekend ? 0.4 : 1.0) * rush;
 }
 
-Pollution simulate_pollution(const StationProfile& p, const Weather& w, LocalTime local, int64_t t_secs) {
+Pollution simulate_pollution(const StationProfile& p, const Weather& w, LocalTime local,
+                             int64_t t_secs) {
   const auto t = static_cast<double>(t_secs);
   const double traffic = traffic_factor(local);
   const double winter = std::max(0.0, w.winterness);
@@ -49,7 +52,8 @@ Pollution simulate_pollution(const StationProfile& p, const Weather& w, LocalTim
   out.so2 = p.so2 * (0.85 + 0.15 * traffic) * std::sqrt(trap) * (1.0 + 0.3 * winter) *
             std::exp(0.3 * value_noise(p.key ^ kSo2, t, 6.0 * 3600.0));
   // Ozone is made in sunny afternoons (summer more) and titrated by fresh NO.
-  const double photo = w.sun_2h_ago * (1.0 - 0.6 * w.cloud_cover / 100.0) * (1.0 - 0.3 * w.winterness);
+  const double photo =
+      w.sun_2h_ago * (1.0 - 0.6 * w.cloud_cover / 100.0) * (1.0 - 0.3 * w.winterness);
   out.o3 = std::max(2.0, p.o3 * (0.55 + 1.3 * photo) * episode_gas - 0.3 * out.no2);
   // Stay inside the catalogue's physical bounds even for extreme combinations.
   out.pm25 = std::min(out.pm25, 1500.0);

@@ -24,7 +24,8 @@ struct Pollution {
 
 // Clean pollutant concentrations: city baseline x traffic (rush hours) x inversions (calm winter
 // nights) x dispersion (wind) x wash-out (recent rain); ozone from sunshine, titrated by NO2.
-Pollution simulate_pollution(const StationProfile& p, const Weather& w, LocalTime local, int64_t t_secs);
+Pollution simulate_pollution(const StationProfile& p, const Weather& w, LocalTime local,
+                             int64_t t_secs);
 
 // Relative traffic emissions at a local hour (about 0.3 at night, ~2 in rush hours).
 double traffic_factor(LocalTime local);

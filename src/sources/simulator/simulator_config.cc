@@ -8,9 +8,10 @@ const config::Schema<SimulatorConfig>& simulator_schema() {
   static const config::Schema<SimulatorConfig> schema = [] {
     config::Schema<SimulatorConfig> s("sources[].simulator");
     s.integer("seed", &SimulatorConfig::seed, 42, "", 0, 9007199254740991.0,
-               "Seed of every simulated value: same seed, same readings")
-        .string("start_time", &SimulatorConfig::start_time, std::string(),
-                "RFC 3339 instant of the first reading on a fresh start; empty: now - backfill_secs")
+              "Seed of every simulated value: same seed, same readings")
+        .string(
+            "start_time", &SimulatorConfig::start_time, std::string(),
+            "RFC 3339 instant of the first reading on a fresh start; empty: now - backfill_secs")
         .integer("backfill_secs", &SimulatorConfig::backfill_secs, 21600, "s", 0, 31622400,
                  "History generated on a fresh start so the demo has data at once")
         .integer("resume_rewind_secs", &SimulatorConfig::resume_rewind_secs, 93600, "s", 0, 604800,
@@ -27,7 +28,7 @@ const config::Schema<FaultConfig>& simulator_faults_schema() {
   static const config::Schema<FaultConfig> schema = [] {
     config::Schema<FaultConfig> s("sources[].simulator.faults");
     s.number("noise_level", &FaultConfig::noise_level, 1.0, "", 0, 10,
-              "Multiplier on each metric's typical sensor noise (0: exact values)")
+             "Multiplier on each metric's typical sensor noise (0: exact values)")
         .number("dropout_rate", &FaultConfig::dropout_rate, 0.005, "", 0, 1,
                 "Fraction of measurements missing; half of it as whole missing readings")
         .number("stuck_rate", &FaultConfig::stuck_rate, 0.005, "", 0, 1,
@@ -75,13 +76,15 @@ Result<SimulatorConfig> parse_simulator_config(const config::Node& settings) {
     }
     if (!out.start_time.empty()) {
       if (auto t = parse_rfc3339(out.start_time); !t.ok()) {
-        errors.push_back(settings.child("start_time").error(Errc::config_bad_value, t.error().message()));
+        errors.push_back(
+            settings.child("start_time").error(Errc::config_bad_value, t.error().message()));
       }
     }
   }
   if (errors.empty()) return out;
   std::string message = errors.front().message();
-  for (size_t i = 1; i < errors.size(); ++i) message += "\n" + errors[i].message();
+  for (size_t i = 1; i < errors.size(); ++i)
+    message += "\n" + errors[i].message();
   return Error(errors.front().code(), message);
 }
 

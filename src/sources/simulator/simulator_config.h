@@ -13,16 +13,16 @@ namespace envmon::sources::sim {
 // Sensor faults injected into the simulated readings so the cleaner has something to clean.
 // Rates are probabilities per reading (whole-reading faults) or per measurement.
 struct FaultConfig {
-  double noise_level = 1.0;          // multiplier on each metric's typical sensor noise
-  double dropout_rate = 0.005;       // fraction of measurements missing (half as whole readings)
-  double stuck_rate = 0.005;         // fraction of measurements inside a stuck run
-  double spike_rate = 0.003;         // per measurement: x5-x10 jump (additive for temperature...)
-  double out_of_bounds_rate = 0.002; // per measurement: physically impossible value
-  double clock_skew_rate = 0.002;    // per reading: observed_at off by 2-60 minutes
-  double duplicate_rate = 0.005;     // per reading: delivered twice
-  double late_rate = 0.01;           // per reading: delivered up to late_delay_max_secs late
+  double noise_level = 1.0;           // multiplier on each metric's typical sensor noise
+  double dropout_rate = 0.005;        // fraction of measurements missing (half as whole readings)
+  double stuck_rate = 0.005;          // fraction of measurements inside a stuck run
+  double spike_rate = 0.003;          // per measurement: x5-x10 jump (additive for temperature...)
+  double out_of_bounds_rate = 0.002;  // per measurement: physically impossible value
+  double clock_skew_rate = 0.002;     // per reading: observed_at off by 2-60 minutes
+  double duplicate_rate = 0.005;      // per reading: delivered twice
+  double late_rate = 0.01;            // per reading: delivered up to late_delay_max_secs late
   int64_t late_delay_max_secs = 5400;
-  double unit_mix_rate = 0.01;       // per reading: temperature in K and/or wind_speed in km/h
+  double unit_mix_rate = 0.01;  // per reading: temperature in K and/or wind_speed in km/h
 };
 
 struct SimulatorConfig {

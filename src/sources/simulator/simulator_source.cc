@@ -17,7 +17,9 @@ namespace {
 using sim::Delivery;
 
 // Heap order: the earliest delivery on top.
-bool heap_later(const Delivery& a, const Delivery& b) { return sim::delivered_before(b, a); }
+bool heap_later(const Delivery& a, const Delivery& b) {
+  return sim::delivered_before(b, a);
+}
 
 // Ticks are multiples of the interval since the epoch; each delivery is decided per tick, so a
 // restart only has to know where to begin emitting. Pending deliveries wait in a min-heap until
@@ -89,7 +91,8 @@ Status SimulatorSource::start(const ResumePoint& resume) {
   Timestamp earliest = Timestamp::max();
   for (const auto& s : stations_) {
     const auto it = resume.find(s.ref.id.get());
-    const Timestamp from = it != resume.end() ? it->second - Seconds(cfg_.resume_rewind_secs) : fresh_start;
+    const Timestamp from =
+        it != resume.end() ? it->second - Seconds(cfg_.resume_rewind_secs) : fresh_start;
     emit_from_.push_back(from);
     earliest = std::min(earliest, from);
   }
@@ -133,12 +136,14 @@ void SimulatorSource::generate_until(Timestamp now, size_t cap) {
 }
 
 Result<SourceBatch> SimulatorSource::poll() {
-  if (!started_) return Error(Errc::internal, "simulator " + source_id_.get() + ": poll() before start()");
+  if (!started_)
+    return Error(Errc::internal, "simulator " + source_id_.get() + ": poll() before start()");
   const Timestamp now = ctx_.clock->now();
   const auto max = static_cast<size_t>(cfg_.max_readings_per_poll);
   // Deliveries still ahead of the cursor come from the last late_delay_max_secs of ticks (two
   // copies at most each): keep that many in reserve so at least `max` are safe to emit.
-  const auto window_ticks = static_cast<size_t>((cfg_.faults.late_delay_max_secs + 90) / interval_secs_ + 2);
+  const auto window_ticks =
+      static_cast<size_t>((cfg_.faults.late_delay_max_secs + 90) / interval_secs_ + 2);
   generate_until(now, max + 2 * stations_.size() * window_ticks);
   // A delivery at or after the cursor could still be preceded by one not generated yet.
   const Timestamp bound = std::min(now, cursor_time() - Millis(1));
@@ -158,11 +163,13 @@ Timestamp SimulatorSource::next_poll_at() const {
 
 }  // namespace
 
-Result<std::unique_ptr<Source>> make_simulator_source(const SourceSpec& spec, ComponentContext ctx) {
+Result<std::unique_ptr<Source>> make_simulator_source(const SourceSpec& spec,
+                                                      ComponentContext ctx) {
   if (spec.section == nullptr) return Error(Errc::internal, "simulator: missing source section");
   auto cfg = sim::parse_simulator_config(spec.section->settings);
   if (!cfg.ok()) return cfg.error();
-  return std::unique_ptr<Source>(std::make_unique<SimulatorSource>(std::move(*cfg), spec, std::move(ctx)));
+  return std::unique_ptr<Source>(
+      std::make_unique<SimulatorSource>(std::move(*cfg), spec, std::move(ctx)));
 }
 
 }  // namespace envmon::sources

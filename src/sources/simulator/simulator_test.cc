@@ -1,5 +1,3 @@
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <map>
 #include <string>
@@ -7,6 +5,7 @@
 
 #include <absl/time/civil_time.h>
 #include <absl/time/time.h>
+#include <gtest/gtest.h>
 
 #include "config/app_config.h"
 #include "core/clock.h"
@@ -19,7 +18,9 @@
 namespace envmon::sources {
 namespace {
 
-Timestamp at(const char* rfc3339) { return parse_rfc3339(rfc3339).value(); }
+Timestamp at(const char* rfc3339) {
+  return parse_rfc3339(rfc3339).value();
+}
 
 const std::vector<config::StationConfig>& default_stations() {
   static const std::vector<config::StationConfig> stations = [] {
@@ -45,7 +46,8 @@ struct Harness {
     section.poll_interval_secs = interval_secs;
     section.settings = config::load_text(settings_yaml, "test.yaml").value();
     SourceSpec spec{&section, std::move(stations)};
-    auto made = make_simulator_source(spec, ComponentContext("source", "simulator", "sim", registry, clock));
+    auto made = make_simulator_source(
+        spec, ComponentContext("source", "simulator", "sim", registry, clock));
     EXPECT_TRUE(made.ok()) << made.error().message();
     if (made.ok()) source = std::move(*made);
   }
@@ -58,7 +60,8 @@ struct Harness {
         auto batch = source->poll();
         EXPECT_TRUE(batch.ok());
         if (!batch.ok() || batch->readings.empty()) break;
-        for (auto& r : batch->readings) out.push_back(std::move(r));
+        for (auto& r : batch->readings)
+          out.push_back(std::move(r));
       }
       if (clock.now() >= until) break;
       clock.set(std::min(until, clock.now() + step));
@@ -78,7 +81,8 @@ std::string settings(const std::string& start, const std::string& extra, int see
 
 std::vector<std::string> encode_all(const std::vector<Reading>& readings) {
   std::vector<std::string> out;
-  for (const auto& r : readings) out.push_back(encode_reading(r));
+  for (const auto& r : readings)
+    out.push_back(encode_reading(r));
   return out;
 }
 
@@ -94,7 +98,8 @@ TEST(SimulatorSourceTest, SameSeedSameBytesDifferentSeedDiffers) {
   Harness a(settings(start, ""), at(start));
   Harness b(settings(start, ""), at(start));
   Harness c(settings(start, "", 7), at(start));
-  for (auto* h : {&a, &b, &c}) ASSERT_TRUE(h->source->start({}).ok());
+  for (auto* h : {&a, &b, &c})
+    ASSERT_TRUE(h->source->start({}).ok());
   const Timestamp end = at("2026-01-11T00:00:00Z");
   const auto ea = encode_all(a.run_until(end));
   const auto eb = encode_all(b.run_until(end, Seconds(1234)));  // poll spacing must not matter
@@ -102,12 +107,15 @@ TEST(SimulatorSourceTest, SameSeedSameBytesDifferentSeedDiffers) {
   EXPECT_GT(ea.size(), 16u * 280u);
   EXPECT_EQ(ea, eb);
   EXPECT_NE(ea, ec);
-  for (const auto& json : ea) EXPECT_EQ(json.find("aqi"), std::string::npos);
+  for (const auto& json : ea)
+    EXPECT_EQ(json.find("aqi"), std::string::npos);
 }
 
 TEST(SimulatorSourceTest, RestartWithResumePointReplaysIdenticalReadings) {
   const char* start = "2026-03-01T00:00:00Z";
-  const std::string cfg = settings(start, "resume_rewind_secs: 7200\nfaults: {late_rate: 0.05, duplicate_rate: 0.05, clock_skew_rate: 0.02}\n");
+  const std::string cfg = settings(start,
+                                   "resume_rewind_secs: 7200\nfaults: {late_rate: 0.05, "
+                                   "duplicate_rate: 0.05, clock_skew_rate: 0.02}\n");
   const Timestamp stop_at = at("2026-03-01T17:12:00Z");
   const Timestamp end = at("2026-03-02T06:00:00Z");
 
@@ -150,11 +158,14 @@ TEST(SimulatorSourceTest, CatchUpIsSpreadOverPollsInDeliveryOrder) {
     EXPECT_LE(batch->readings.size(), 100u);
     if (batch->readings.empty()) break;
     ++polls;
-    for (auto& r : batch->readings) all.push_back(std::move(r));
+    for (auto& r : batch->readings)
+      all.push_back(std::move(r));
   }
   EXPECT_GT(polls, 20);
-  for (size_t i = 1; i < all.size(); ++i) EXPECT_LE(all[i - 1].ingested_at, all[i].ingested_at);
-  for (const auto& r : all) EXPECT_LE(r.ingested_at, h.clock.now());
+  for (size_t i = 1; i < all.size(); ++i)
+    EXPECT_LE(all[i - 1].ingested_at, all[i].ingested_at);
+  for (const auto& r : all)
+    EXPECT_LE(r.ingested_at, h.clock.now());
   EXPECT_GT(h.source->next_poll_at(), h.clock.now());
 }
 
@@ -164,7 +175,8 @@ TEST(SimulatorSourceTest, FreshStartBackfillsFromNow) {
   auto batch = h.source->poll();
   ASSERT_TRUE(batch.ok());
   ASSERT_FALSE(batch->readings.empty());
-  for (const auto& r : batch->readings) EXPECT_GE(r.ingested_at, at("2026-02-01T09:02:00Z"));
+  for (const auto& r : batch->readings)
+    EXPECT_GE(r.ingested_at, at("2026-02-01T09:02:00Z"));
   EXPECT_GE(batch->readings.size(), 16u * 11u);
 }
 
@@ -176,11 +188,18 @@ Month run_month(const char* start, const char* end) {
   Harness h(settings(start, kNoFaults), at(start), 1800);
   EXPECT_TRUE(h.source->start({}).ok());
   Month m;
-  for (auto& r : h.run_until(at(end), Seconds(86400))) m.by_station[r.station.id.get()].push_back(std::move(r));
+  for (auto& r : h.run_until(at(end), Seconds(86400)))
+    m.by_station[r.station.id.get()].push_back(std::move(r));
   return m;
 }
-const Month& january() { static const Month m = run_month("2026-01-01T00:00:00Z", "2026-01-31T00:00:00Z"); return m; }
-const Month& july() { static const Month m = run_month("2026-07-01T00:00:00Z", "2026-07-31T00:00:00Z"); return m; }
+const Month& january() {
+  static const Month m = run_month("2026-01-01T00:00:00Z", "2026-01-31T00:00:00Z");
+  return m;
+}
+const Month& july() {
+  static const Month m = run_month("2026-07-01T00:00:00Z", "2026-07-31T00:00:00Z");
+  return m;
+}
 
 double local_hour(const config::StationConfig& st, Timestamp t) {
   absl::TimeZone tz;
@@ -191,7 +210,8 @@ double local_hour(const config::StationConfig& st, Timestamp t) {
 
 // Mean of metric m over readings whose hour (by `hour_of`) lies in [from, to).
 template <typename HourFn>
-double mean_in_hours(const std::vector<Reading>& rs, Metric m, double from, double to, HourFn hour_of) {
+double mean_in_hours(const std::vector<Reading>& rs, Metric m, double from, double to,
+                     HourFn hour_of) {
   double sum = 0;
   int n = 0;
   for (const auto& r : rs) {
@@ -217,7 +237,8 @@ TEST(SimulatorSourceTest, FaultFreeValuesArePhysicallyPlausible) {
         EXPECT_EQ(r.observed_at, r.ingested_at);
         EXPECT_EQ(r.measurements.size(), 13u);
         for (const auto& meas : r.measurements) {
-          EXPECT_TRUE(in_bounds(meas.metric, meas.value)) << id << " " << metric_id(meas.metric) << "=" << meas.value;
+          EXPECT_TRUE(in_bounds(meas.metric, meas.value))
+              << id << " " << metric_id(meas.metric) << "=" << meas.value;
           EXPECT_TRUE(meas.unit.empty());
         }
       }
@@ -229,13 +250,16 @@ TEST(SimulatorSourceTest, AfternoonsAreWarmerThanPreDawn) {
   for (const auto& st : default_stations()) {
     const auto& rs = january().by_station.at(st.id);
     auto solar = [&](const Reading& r) {
-      const double h = std::fmod(static_cast<double>(to_unix_ms(r.observed_at)) / 3.6e6 + st.lon / 15.0, 24.0);
+      const double h =
+          std::fmod(static_cast<double>(to_unix_ms(r.observed_at)) / 3.6e6 + st.lon / 15.0, 24.0);
       return h < 0 ? h + 24.0 : h;
     };
     EXPECT_GT(mean_in_hours(rs, Metric::temperature, 13, 17, solar),
-              mean_in_hours(rs, Metric::temperature, 3, 6, solar) + 1.0) << st.id;
+              mean_in_hours(rs, Metric::temperature, 3, 6, solar) + 1.0)
+        << st.id;
     EXPECT_LT(mean_in_hours(rs, Metric::humidity, 13, 17, solar),
-              mean_in_hours(rs, Metric::humidity, 3, 6, solar)) << st.id;
+              mean_in_hours(rs, Metric::humidity, 3, 6, solar))
+        << st.id;
   }
 }
 
@@ -246,11 +270,15 @@ TEST(SimulatorSourceTest, SeasonsAndCityPollutionDiffer) {
   EXPECT_GT(mean_all(jan("delhi"), Metric::pm25), 5 * mean_all(jan("london"), Metric::pm25));
   EXPECT_GT(mean_all(jan("delhi"), Metric::pm25), 10 * mean_all(jan("reykjavik"), Metric::pm25));
   // Southern hemisphere seasons are inverted.
-  EXPECT_LT(mean_all(jan("london"), Metric::temperature), mean_all(jul("london"), Metric::temperature) - 5);
-  EXPECT_GT(mean_all(jan("sydney"), Metric::temperature), mean_all(jul("sydney"), Metric::temperature) + 3);
-  EXPECT_GT(mean_all(jan("sao-paulo"), Metric::temperature), mean_all(jul("sao-paulo"), Metric::temperature));
+  EXPECT_LT(mean_all(jan("london"), Metric::temperature),
+            mean_all(jul("london"), Metric::temperature) - 5);
+  EXPECT_GT(mean_all(jan("sydney"), Metric::temperature),
+            mean_all(jul("sydney"), Metric::temperature) + 3);
+  EXPECT_GT(mean_all(jan("sao-paulo"), Metric::temperature),
+            mean_all(jul("sao-paulo"), Metric::temperature));
   double rain = 0;
-  for (const auto& r : jul("mumbai")) rain += value_of(r, Metric::precipitation);
+  for (const auto& r : jul("mumbai"))
+    rain += value_of(r, Metric::precipitation);
   EXPECT_GT(rain, 50.0);  // monsoon
 }
 
@@ -258,19 +286,25 @@ TEST(SimulatorSourceTest, RushHourNo2ExceedsNightAndOzonePeaksInAfternoon) {
   for (const auto& st : default_stations()) {
     const auto& rs = july().by_station.at(st.id);
     auto civil = [&](const Reading& r) { return local_hour(st, r.observed_at); };
-    const double rush = (mean_in_hours(rs, Metric::no2, 8, 10, civil) + mean_in_hours(rs, Metric::no2, 18, 21, civil)) / 2;
+    const double rush = (mean_in_hours(rs, Metric::no2, 8, 10, civil) +
+                         mean_in_hours(rs, Metric::no2, 18, 21, civil)) /
+                        2;
     EXPECT_GT(rush, mean_in_hours(rs, Metric::no2, 3, 4, civil)) << st.id;
-    EXPECT_GT(mean_in_hours(rs, Metric::o3, 13, 17, civil), mean_in_hours(rs, Metric::o3, 1, 5, civil)) << st.id;
+    EXPECT_GT(mean_in_hours(rs, Metric::o3, 13, 17, civil),
+              mean_in_hours(rs, Metric::o3, 1, 5, civil))
+        << st.id;
   }
 }
 
 TEST(SimulatorSourceTest, FaultRatesRoughlyAsConfigured) {
   const char* start = "2026-04-01T00:00:00Z";
-  Harness h(settings(start,
-                     "faults: {dropout_rate: 0.04, stuck_rate: 0.03, spike_rate: 0.02, out_of_bounds_rate: 0.02,"
-                     " clock_skew_rate: 0.02, duplicate_rate: 0.02, late_rate: 0.03, unit_mix_rate: 0.03,"
-                     " late_delay_max_secs: 3600}\n"),
-            at(start));
+  Harness h(
+      settings(start,
+               "faults: {dropout_rate: 0.04, stuck_rate: 0.03, spike_rate: 0.02, "
+               "out_of_bounds_rate: 0.02,"
+               " clock_skew_rate: 0.02, duplicate_rate: 0.02, late_rate: 0.03, unit_mix_rate: 0.03,"
+               " late_delay_max_secs: 3600}\n"),
+      at(start));
   ASSERT_TRUE(h.source->start({}).ok());
   const auto rs = h.run_until(at("2026-04-08T00:00:00Z"), Seconds(3600));
   const double ticks = 16.0 * 7 * 288;
@@ -289,8 +323,11 @@ TEST(SimulatorSourceTest, FaultRatesRoughlyAsConfigured) {
     }
   }
   int dups = 0;
-  for (const auto& [k, n] : copies) dups += n - 1;
-  auto near = [](double observed, double expected) { return observed > 0.6 * expected && observed < 1.5 * expected; };
+  for (const auto& [k, n] : copies)
+    dups += n - 1;
+  auto near = [](double observed, double expected) {
+    return observed > 0.6 * expected && observed < 1.5 * expected;
+  };
   EXPECT_TRUE(near(static_cast<double>(rs.size()) - dups, ticks * (1 - 0.02))) << rs.size();
   EXPECT_TRUE(near(dups, ticks * 0.02)) << dups;
   EXPECT_TRUE(near(skewed, ticks * 0.02)) << skewed;
@@ -315,7 +352,8 @@ TEST(SimulatorSourceTest, StuckRunsRepeatOneValue) {
   int total = 0;
   for (const auto& [id, values] : series) {
     total += static_cast<int>(values.size());
-    for (size_t i = 1; i < values.size(); ++i) repeats += values[i] == values[i - 1] ? 1 : 0;
+    for (size_t i = 1; i < values.size(); ++i)
+      repeats += values[i] == values[i - 1] ? 1 : 0;
   }
   // Noise at 0.01 degC resolution makes natural repeats rare; stuck runs repeat ~10%.
   const double expected = total * 0.1;
@@ -339,7 +377,8 @@ TEST(SimulatorSourceTest, UnitMixRoundTripsThroughNormalisation) {
     for (const Metric m : {Metric::temperature, Metric::wind_speed}) {
       EXPECT_NEAR(value_of(a[i], m), value_of(b[i], m), 0.01);
     }
-    for (const auto& meas : a[i].measurements) converted += meas.unit.empty() ? 0 : 1;
+    for (const auto& meas : a[i].measurements)
+      converted += meas.unit.empty() ? 0 : 1;
   }
   EXPECT_GT(converted, static_cast<int>(a.size()));
 }
@@ -358,7 +397,8 @@ Result<std::unique_ptr<Source>> build(const std::string& yaml) {
 TEST(SimulatorConfigTest, ErrorsNameTheKey) {
   auto unknown = build("seed: 1\nsede: 2\n");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.error().message().find("bad.yaml:2"), std::string::npos) << unknown.error().message();
+  EXPECT_NE(unknown.error().message().find("bad.yaml:2"), std::string::npos)
+      << unknown.error().message();
   EXPECT_NE(unknown.error().message().find("sede"), std::string::npos);
   EXPECT_EQ(unknown.error().code(), Errc::config_unknown_key);
 
@@ -379,7 +419,8 @@ TEST(SimulatorConfigTest, ErrorsNameTheKey) {
 }
 
 TEST(SimulatorConfigTest, SampleParsesAndDocsListBothSections) {
-  auto node = config::load_file(std::string(ENVMON_SOURCE_DIR) + "/src/sources/simulator/sample.yaml");
+  auto node =
+      config::load_file(std::string(ENVMON_SOURCE_DIR) + "/src/sources/simulator/sample.yaml");
   ASSERT_TRUE(node.ok()) << node.error().message();
   auto cfg = sim::parse_simulator_config(node->child("simulator"));
   ASSERT_TRUE(cfg.ok()) << cfg.error().message();

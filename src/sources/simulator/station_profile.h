@@ -16,16 +16,16 @@ struct StationProfile {
   double lat = 0;
   double lon = 0;
   // Climate.
-  double temp_mean_c = 15;        // annual mean
-  double temp_seasonal_amp_c = 8; // half the difference between warmest and coldest month
-  double temp_diurnal_amp_c = 4;  // half the clear-sky day/night difference
-  double humidity_mean = 65;      // %
+  double temp_mean_c = 15;         // annual mean
+  double temp_seasonal_amp_c = 8;  // half the difference between warmest and coldest month
+  double temp_diurnal_amp_c = 4;   // half the clear-sky day/night difference
+  double humidity_mean = 65;       // %
   double pressure_mean_hpa = 1013;
-  double pressure_amp_hpa = 8;    // swing of passing pressure systems
+  double pressure_amp_hpa = 8;  // swing of passing pressure systems
   double wind_mean_ms = 3.5;
   double prevailing_dir_deg = 240;
-  double rain_propensity = 0.5;   // 0 desert .. 1 very wet
-  bool monsoon = false;           // rain concentrated in the local summer
+  double rain_propensity = 0.5;  // 0 desert .. 1 very wet
+  bool monsoon = false;          // rain concentrated in the local summer
   // Pollution: annual means in ug/m3.
   double pm25 = 12;
   double pm10_ratio = 1.7;

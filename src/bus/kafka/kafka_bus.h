@@ -1,0 +1,19 @@
+#pragma once
+
+#include <memory>
+
+#include "bus/bus.h"
+#include "bus/kafka/kafka_bus_config.h"
+#include "config/node.h"
+#include "core/result.h"
+
+namespace envmon::bus {
+
+// The bus on a Kafka cluster (librdkafka). Connects, creates the missing topics
+// (topic_prefix + topic_name(t)) and reads their partition counts before returning, so an
+// unreachable cluster is a start-up error. See src/bus/kafka/README.md for the guarantees.
+Result<std::unique_ptr<Bus>> make_kafka_bus(const KafkaBusConfig& config);
+// `settings` is the `bus.kafka` mapping (config::fill with kafka_bus_schema()).
+Result<std::unique_ptr<Bus>> make_kafka_bus(const config::Node& settings);
+
+}  // namespace envmon::bus

@@ -1,0 +1,159 @@
+#include <algorithm>
+#include <chrono>
+
+#include "bus/kafka/kafka_clients.h"
+
+namespace envmon::bus::kafka {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+// Blocking waits are cut into slices so shutdown() wakes them within this time.
+constexpr Millis kSlice{20};
+
+// Served from rd_kafka_poll/rd_kafka_flush on the calling thread. Each message carries the
+// producer's Delivery as its opaque.
+void on_delivery(rd_kafka_t*, const rd_kafka_message_t* record, void* opaque) {
+  auto* state = static_cast<BusState*>(opaque);
+  auto* delivery = static_cast<KafkaProducer::Delivery*>(record->_private);
+  if (delivery == nullptr) return;
+  if (record->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    delivery->delivered.fetch_add(1);
+    return;
+  }
+  const int64_t failed = delivery->failed.fetch_add(1) + 1;
+  const std::string where =
+      std::string(rd_kafka_topic_name(record->rkt)) + "[" + std::to_string(record->partition) + "]";
+  state->log.error(
+      "delivery failed",
+      {{"topic", where}, {"error", rd_kafka_err2str(record->err)}, {"failed_total", failed}});
+  std::lock_guard lock(delivery->mutex);
+  if (!delivery->failure) {
+    delivery->failure = kafka_error(record->err, "delivery to " + where + " failed (" +
+                                                     std::to_string(failed) + " message(s) lost)");
+  }
+}
+
+Millis remaining(SteadyClock::time_point deadline) {
+  return std::max(Millis(0), std::chrono::duration_cast<Millis>(deadline - SteadyClock::now()));
+}
+
+rd_kafka_vu_t vu(rd_kafka_vtype_t type) {
+  rd_kafka_vu_t v{};
+  v.vtype = type;
+  return v;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(BusState& state) {
+  const KafkaBusConfig& c = state.config;
+  auto conf =
+      make_conf(state, {{"enable.idempotence", "true"},
+                        {"acks", "all"},
+                        {"compression.type", std::string(compression_name(c.compression))},
+                        {"linger.ms", std::to_string(c.linger_ms)},
+                        {"batch.size", std::to_string(c.batch_size_bytes)},
+                        {"message.max.bytes", std::to_string(c.message_max_bytes)},
+                        {"queue.buffering.max.messages", std::to_string(c.queue_max_messages)},
+                        {"message.timeout.ms", std::to_string(c.delivery_timeout_ms)}});
+  if (!conf.ok()) return conf.error();
+  rd_kafka_conf_set_dr_msg_cb(conf->get(), on_delivery);
+  auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(*conf));
+  if (!rk.ok()) return rk.error();
+  return std::make_unique<KafkaProducer>(state, std::move(*rk));
+}
+
+KafkaProducer::~KafkaProducer() {
+  // Give in-flight messages a last chance; what is left is reported, never dropped silently.
+  rd_kafka_flush(rk_.get(), 5000);
+  if (const int left = rd_kafka_outq_len(rk_.get()); left > 0) {
+    state_.log.error("producer closed with unacknowledged messages", {{"messages", left}});
+  }
+}
+
+Status KafkaProducer::take_failure() {
+  std::array<char, 256> reason{};
+  if (rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason.data(), reason.size())) {
+    return Error(Errc::io, std::string("producer fenced by a fatal error: ") + reason.data() +
+                               " (" + rd_kafka_err2name(fatal) + ")");
+  }
+  std::lock_guard lock(delivery_.mutex);
+  if (!delivery_.failure) return ok_status();
+  Error e = *delivery_.failure;
+  delivery_.failure.reset();
+  return e;
+}
+
+Status KafkaProducer::produce_once(Message& m, int32_t partition, bool& queue_full) {
+  const std::string topic = state_.topic_of(m.topic);
+  const std::string version = std::to_string(m.schema_version);
+  std::vector<rd_kafka_vu_t> vus(7);
+  vus[0] = vu(RD_KAFKA_VTYPE_TOPIC);
+  vus[0].u.cstr = topic.c_str();
+  vus[1] = vu(RD_KAFKA_VTYPE_PARTITION);
+  vus[1].u.i32 = partition;
+  vus[2] = vu(RD_KAFKA_VTYPE_MSGFLAGS);
+  vus[2].u.i = RD_KAFKA_MSG_F_COPY;
+  vus[3] = vu(RD_KAFKA_VTYPE_KEY);
+  vus[3].u.mem = {m.key.data(), m.key.size()};
+  vus[4] = vu(RD_KAFKA_VTYPE_VALUE);
+  vus[4].u.mem = {m.payload.data(), m.payload.size()};
+  vus[5] = vu(RD_KAFKA_VTYPE_TIMESTAMP);
+  vus[5].u.i64 = to_unix_ms(m.timestamp);
+  vus[6] = vu(RD_KAFKA_VTYPE_OPAQUE);
+  vus[6].u.ptr = &delivery_;
+  vus.push_back(vu(RD_KAFKA_VTYPE_HEADER));
+  vus.back().u.header = {kSchemaVersionHeader, version.data(),
+                         static_cast<ssize_t>(version.size())};
+  if (m.replay) {
+    vus.push_back(vu(RD_KAFKA_VTYPE_HEADER));
+    vus.back().u.header = {kReplayHeader, "1", 1};
+  }
+  rd_kafka_error_t* error = rd_kafka_produceva(rk_.get(), vus.data(), vus.size());
+  if (error == nullptr) return ok_status();
+  queue_full = rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL;
+  return kafka_error(error, "send to " + topic + "[" + std::to_string(partition) + "]");
+}
+
+Status KafkaProducer::send(Message message, Millis timeout) {
+  if (state_.closed) return closed_error();
+  ENVMON_TRY(take_failure());
+  const int32_t partition = partition_for(message.key, state_.partitions_of(message.topic));
+  if (message.timestamp == Timestamp{}) {
+    message.timestamp = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+  }
+  const auto deadline = SteadyClock::now() + timeout;
+  for (;;) {
+    bool queue_full = false;
+    Status s = produce_once(message, partition, queue_full);
+    rd_kafka_poll(rk_.get(), 0);  // serve delivery reports: they free queue room
+    if (s.ok() || !queue_full) return s;
+    if (state_.closed) return closed_error();
+    const Millis left = remaining(deadline);
+    if (left == Millis(0)) {
+      return Error(Errc::bus_full,
+                   "producer queue full (" + std::to_string(state_.config.queue_max_messages) +
+                       " messages awaiting acknowledgement): brokers are slow or unreachable",
+                   Retryable::yes);
+    }
+    rd_kafka_poll(rk_.get(), static_cast<int>(std::min(left, kSlice).count()));
+  }
+}
+
+Status KafkaProducer::flush(Millis timeout) {
+  const auto deadline = SteadyClock::now() + timeout;
+  for (;;) {
+    rd_kafka_flush(rk_.get(), static_cast<int>(std::min(remaining(deadline), kSlice).count()));
+    ENVMON_TRY(take_failure());
+    const int left = rd_kafka_outq_len(rk_.get());
+    if (left == 0) return ok_status();
+    if (state_.closed) return closed_error();
+    if (remaining(deadline) == Millis(0)) {
+      return Error(Errc::net_timeout,
+                   std::to_string(left) + " message(s) not yet acknowledged by the brokers",
+                   Retryable::yes);
+    }
+  }
+}
+
+}  // namespace envmon::bus::kafka

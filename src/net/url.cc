@@ -1,0 +1,121 @@
+#include "net/url.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <curl/curl.h>
+
+namespace envmon::net {
+
+namespace {
+
+bool unreserved(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.' ||
+         c == '~';
+}
+
+bool is_secret(std::string_view name, const std::vector<std::string>& secrets) {
+  return std::any_of(secrets.begin(), secrets.end(),
+                     [&](const std::string& s) { return s == name; });
+}
+
+// Rewrites one "name=value" pair of a query.
+void append_param(std::string& out, std::string_view pair,
+                  const std::vector<std::string>& secrets) {
+  const size_t eq = pair.find('=');
+  const std::string_view name = pair.substr(0, eq);
+  if (eq != std::string_view::npos && is_secret(name, secrets)) {
+    out.append(name).append("=REDACTED");
+  } else {
+    out.append(pair);
+  }
+}
+
+}  // namespace
+
+std::string format_coordinate(double degrees) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), degrees, std::chars_format::fixed, 6);
+  std::string s(buf, res.ptr);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+std::string url_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char c : text) {
+    if (unreserved(c)) {
+      out.push_back(c);
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out.push_back('%');
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 0x0F]);
+    }
+  }
+  return out;
+}
+
+std::string redact_query(std::string_view url, const std::vector<std::string>& secret_params) {
+  const size_t q = url.find('?');
+  if (q == std::string_view::npos) return std::string(url);
+  const size_t hash = url.find('#', q);
+  const std::string_view query =
+      url.substr(q + 1, hash == std::string_view::npos ? hash : hash - q - 1);
+  std::string out(url.substr(0, q + 1));
+  size_t start = 0;
+  while (start <= query.size()) {
+    const size_t amp = query.find('&', start);
+    const size_t end = amp == std::string_view::npos ? query.size() : amp;
+    append_param(out, query.substr(start, end - start), secret_params);
+    if (amp == std::string_view::npos) break;
+    out.push_back('&');
+    start = amp + 1;
+  }
+  if (hash != std::string_view::npos) out.append(url.substr(hash));
+  return out;
+}
+
+std::optional<Seconds> parse_retry_after(std::string_view value, Timestamp now) {
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())) != 0)
+    value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())) != 0)
+    value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::isdigit(static_cast<unsigned char>(value.front())) != 0) {
+    int64_t secs = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
+    if (ec != std::errc() || ptr != value.data() + value.size()) return std::nullopt;
+    return Seconds(secs);
+  }
+  const std::string text(value);
+  const time_t at = curl_getdate(text.c_str(), nullptr);
+  if (at < 0) return std::nullopt;
+  const int64_t delta = static_cast<int64_t>(at) - to_unix_ms(now) / 1000;
+  return Seconds(std::max<int64_t>(0, delta));
+}
+
+std::string sanitize_error_text(std::string_view text) {
+  size_t cut = text.find('?');
+  const size_t scheme = text.find("://");
+  if (scheme != std::string_view::npos) {
+    // Cut at the start of the scheme word, not in its middle.
+    size_t begin = scheme;
+    while (begin > 0 && std::isalpha(static_cast<unsigned char>(text[begin - 1])) != 0)
+      --begin;
+    cut = std::min(cut, begin);
+  }
+  std::string out(text.substr(0, cut));
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n' || out.back() == ':'))
+    out.pop_back();
+  return out;
+}
+
+}  // namespace envmon::net

@@ -1,0 +1,51 @@
+#include "net/url.h"
+
+#include <gtest/gtest.h>
+
+#include "net/http_types.h"
+
+namespace envmon::net {
+namespace {
+
+TEST(UrlEncode, KeepsUnreservedAndEscapesTheRest) {
+  EXPECT_EQ(url_encode("a-b_c.d~e"), "a-b_c.d~e");
+  EXPECT_EQ(url_encode("New Delhi/&=?"), "New%20Delhi%2F%26%3D%3F");
+  EXPECT_EQ(url_encode("\xC3\xA9"), "%C3%A9");
+}
+
+TEST(RedactQuery, ReplacesOnlySecretValues) {
+  EXPECT_EQ(redact_query("https://api.x/data?lat=1&appid=s3cr3t&lon=2", {"appid"}),
+            "https://api.x/data?lat=1&appid=REDACTED&lon=2");
+  EXPECT_EQ(redact_query("https://api.x/feed/geo:1;2/?token=abc", {"token", "appid"}),
+            "https://api.x/feed/geo:1;2/?token=REDACTED");
+  EXPECT_EQ(redact_query("https://api.x/a?token=abc#frag", {"token"}),
+            "https://api.x/a?token=REDACTED#frag");
+  EXPECT_EQ(redact_query("https://api.x/a", {"token"}), "https://api.x/a");
+  EXPECT_EQ(redact_query("https://api.x/a?mytoken=abc", {"token"}), "https://api.x/a?mytoken=abc");
+}
+
+TEST(ParseRetryAfter, DeltaSecondsAndHttpDate) {
+  const Timestamp now = from_unix_ms(784111777000);  // Sun, 06 Nov 1994 08:49:37 GMT
+  EXPECT_EQ(parse_retry_after("120", now), Seconds(120));
+  EXPECT_EQ(parse_retry_after(" 0 ", now), Seconds(0));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now), Seconds(60));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:40:00 GMT", now), Seconds(0));  // past: now
+  EXPECT_FALSE(parse_retry_after("soon", now).has_value());
+  EXPECT_FALSE(parse_retry_after("12abc", now).has_value());
+  EXPECT_FALSE(parse_retry_after("", now).has_value());
+}
+
+TEST(SanitizeErrorText, DropsUrlsAndQueries) {
+  EXPECT_EQ(sanitize_error_text("Could not resolve host: api.x"), "Could not resolve host: api.x");
+  EXPECT_EQ(sanitize_error_text("Bad URL https://api.x/a?appid=k"), "Bad URL");
+  EXPECT_EQ(sanitize_error_text("bad thing ?appid=k"), "bad thing");
+}
+
+TEST(TransportErrorName, NamesEveryValue) {
+  EXPECT_EQ(transport_error_name(TransportError::reset), "reset");
+  EXPECT_EQ(transport_error_name(TransportError::too_large), "too_large");
+  EXPECT_EQ(transport_error_name(TransportError::none), "none");
+}
+
+}  // namespace
+}  // namespace envmon::net

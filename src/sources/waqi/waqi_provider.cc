@@ -1,0 +1,105 @@
+#include "sources/waqi/waqi_provider.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <utility>
+
+#include "net/url.h"
+#include "sources/waqi/waqi_parse.h"
+
+namespace envmon::sources::waqi {
+
+namespace {
+
+constexpr std::string_view kFeed = "feed";
+
+http::ParseResult outcome_only(http::Outcome o, std::string message) {
+  http::ParseResult out;
+  out.outcome = o;
+  out.message = std::move(message);
+  return out;
+}
+
+// WAQI answers 200 even for its own errors; other statuses come from what stands in front.
+http::ParseResult classify_status(int status) {
+  const std::string message = "HTTP " + std::to_string(status);
+  if (status == 401 || status == 403) return outcome_only(http::Outcome::unauthorized, message);
+  if (status == 404) return outcome_only(http::Outcome::not_found, message);
+  if (status == 429) return outcome_only(http::Outcome::rate_limited, message);
+  return outcome_only(http::Outcome::transient, message);
+}
+
+bool is_html(std::string_view content_type) {
+  std::string l(content_type);
+  for (char& c : l)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return l.find("html") != std::string::npos;
+}
+
+}  // namespace
+
+WaqiProvider::WaqiProvider(WaqiConfig config, std::string token, std::string source_id)
+    : config_(std::move(config)), token_(std::move(token)), source_id_(std::move(source_id)) {}
+
+std::vector<http::FetchTask> WaqiProvider::tasks(
+    const std::vector<config::StationConfig>& stations) const {
+  std::vector<http::FetchTask> out;
+  for (size_t i = 0; i < stations.size(); ++i) {
+    http::FetchTask t;
+    t.station_index = i;
+    t.endpoint = std::string(kFeed);
+    t.min_interval = Seconds(1800);  // stations report mostly hourly
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+net::HttpRequest WaqiProvider::request(const std::string& path_and_query) const {
+  const std::string base = config_.base_url + path_and_query +
+                           (path_and_query.find('?') == std::string::npos ? "?" : "&");
+  net::HttpRequest req;
+  req.url = base + "token=" + net::url_encode(token_);
+  req.redacted_url = base + "token=REDACTED";
+  req.headers.emplace_back("Accept", "application/json");
+  return req;
+}
+
+net::HttpRequest WaqiProvider::build(const http::FetchTask&,
+                                     const config::StationConfig& station) const {
+  // A configured uid wins; crowd sensors answer with a negative idx but are asked by abs(uid).
+  if (const auto it = config_.uid_by_station.find(station.id); it != config_.uid_by_station.end()) {
+    return request("/feed/@" + std::to_string(std::llabs(it->second)) + "/");
+  }
+  if (config_.query == Query::city) return request("/feed/" + net::url_encode(station.name) + "/");
+  return request("/feed/geo:" + net::format_coordinate(station.lat) + ";" +
+                 net::format_coordinate(station.lon) + "/");
+}
+
+net::HttpRequest WaqiProvider::search_request(std::string_view keyword) const {
+  return request("/search/?keyword=" + net::url_encode(keyword));
+}
+
+net::HttpRequest WaqiProvider::map_bounds_request(double lat1, double lon1, double lat2,
+                                                  double lon2) const {
+  return request("/map/bounds/?latlng=" + net::format_coordinate(lat1) + "," +
+                 net::format_coordinate(lon1) + "," + net::format_coordinate(lat2) + "," +
+                 net::format_coordinate(lon2));
+}
+
+http::ParseResult WaqiProvider::parse(const http::FetchTask&, const config::StationConfig& station,
+                                      const net::HttpResponse& response, Timestamp now) const {
+  if (response.transport != net::TransportError::none || response.status == 0) {
+    return outcome_only(http::Outcome::transient, response.transport_message);
+  }
+  if (response.status != 200) return classify_status(response.status);
+  if (is_html(response.content_type)) {
+    return outcome_only(http::Outcome::transient, "HTML answer (proxy or CDN page), not WAQI JSON");
+  }
+  ReadingSeed seed{SourceId(source_id_),
+                   StationRef{StationId(station.id), station.name, station.lat, station.lon, ""},
+                   now};
+  return parse_feed(response.body, seed);
+}
+
+}  // namespace envmon::sources::waqi
