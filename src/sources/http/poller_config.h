@@ -24,7 +24,8 @@ struct PollerConfig {
   double budget_fraction = 0.9;
   // A token bucket's burst, as a fraction of its window's limit (at least 1 call).
   double burst_fraction = 0.1;
-  // Never poll one station's endpoint faster than the provider refreshes it. Lower only for a
+  // Never poll one station's endpoint faster than the provider refreshes it (endpoints with a
+  // slower refresh, such as hourly air quality, keep their own longer floor). Lower only for a
   // mirror or a test server.
   int64_t refresh_floor_secs = 600;
   double jitter_fraction = 0.1;  // +- share of the interval added to each schedule

@@ -19,7 +19,9 @@ inline constexpr std::array<std::string_view, 6> kAirQualityVariables{
     "pm10", "pm2_5", "carbon_monoxide", "nitrogen_dioxide", "sulphur_dioxide", "ozone"};
 
 // Cadence of the data behind each endpoint: polling faster only burns quota.
-inline constexpr Seconds kForecastMinInterval{900};     // current weather has a 15-min step
+// Current weather's 15-minute step is refresh_floor_secs (default 900); endpoints slower than the
+// provider's base refresh carry their own floor.
+inline constexpr Seconds kForecastMinInterval{0};
 inline constexpr Seconds kAirQualityMinInterval{3600};  // CAMS air quality is hourly
 
 // Open-Meteo counts a call as max(1, variables/10 x max(1, days/14)) calls (sources.md 3.8).

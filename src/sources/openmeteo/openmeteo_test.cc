@@ -423,7 +423,7 @@ TEST(OpenMeteoProvider, TasksPerStationAndEndpoint) {
   const auto tasks = p.tasks({station(), station()});
   ASSERT_EQ(tasks.size(), 4u);
   EXPECT_EQ(tasks[0].endpoint, "forecast");
-  EXPECT_EQ(tasks[0].min_interval, Seconds(900));
+  EXPECT_EQ(tasks[0].min_interval, Seconds(0));
   EXPECT_EQ(tasks[1].endpoint, "air_quality");
   EXPECT_EQ(tasks[1].min_interval, Seconds(3600));
   EXPECT_EQ(tasks[3].station_index, 1u);

@@ -33,7 +33,7 @@ Seconds endpoint_min_interval(Endpoint e) {
   switch (e) {
     case Endpoint::weather:
     case Endpoint::onecall:
-      return Seconds(600);  // model updated about every 10 minutes
+      return Seconds(0);  // the model's 10-minute refresh is refresh_floor_secs (default 600)
     case Endpoint::air_pollution:
     case Endpoint::air_pollution_forecast:
       return Seconds(3600);  // hourly data

@@ -107,7 +107,7 @@ TEST(OpenWeatherMapProvider, TasksCarryRefreshIntervalsAndOnecallQuota) {
   const auto tasks = p.tasks({station(), station()});
   ASSERT_EQ(tasks.size(), 6u);
   EXPECT_EQ(tasks[0].endpoint, "weather");
-  EXPECT_EQ(tasks[0].min_interval, Seconds(600));
+  EXPECT_EQ(tasks[0].min_interval, Seconds(0));
   EXPECT_EQ(tasks[1].endpoint, "air_pollution");
   EXPECT_EQ(tasks[1].min_interval, Seconds(3600));
   EXPECT_EQ(tasks[2].quota_group, "onecall");

@@ -158,9 +158,13 @@ http::ParseResult parse_feed(std::string_view body, const ReadingSeed& seed) {
   simdjson::dom::parser parser;
   Element root;
   if (const auto err = parser.parse(body.data(), body.size()).get(root); err != simdjson::SUCCESS) {
-    // WAQI itself always answers JSON: anything else comes from a proxy or CDN in the way.
-    return with_outcome(http::Outcome::transient,
-                        std::string("body is not JSON: ") + simdjson::error_message(err));
+    // An HTML page comes from a proxy or CDN in the way: retry. Broken JSON is WAQI's own answer
+    // gone wrong: dead-lettered with the body, like the other providers.
+    const size_t first = body.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && body[first] == '<') {
+      return with_outcome(http::Outcome::transient, "body is an HTML page, not JSON");
+    }
+    return bad_payload(std::string("body is not valid JSON: ") + simdjson::error_message(err));
   }
   const auto status = json::string_at(root, "status");
   if (!status) return bad_payload("status: missing");

@@ -49,7 +49,7 @@ std::vector<http::FetchTask> WaqiProvider::tasks(
     http::FetchTask t;
     t.station_index = i;
     t.endpoint = std::string(kFeed);
-    t.min_interval = Seconds(1800);  // stations report mostly hourly
+    t.min_interval = Seconds(0);  // hourly stations: refresh_floor_secs (default 1800) applies
     out.push_back(std::move(t));
   }
   return out;

@@ -112,7 +112,7 @@ TEST(WaqiProvider, BuildsGeoCityAndStationRequestsAndRedactsToken) {
   const auto tasks = p.tasks({station(), station("purple")});
   ASSERT_EQ(tasks.size(), 2u);
   EXPECT_EQ(tasks[1].endpoint, "feed");
-  EXPECT_EQ(tasks[1].min_interval, Seconds(1800));
+  EXPECT_EQ(tasks[1].min_interval, Seconds(0));
 }
 
 TEST(WaqiProvider, UtrechtSubIndicesAndTimeIsoInstant) {
@@ -228,7 +228,7 @@ TEST(WaqiProvider, NonJsonAndHtmlAreTransient) {
   EXPECT_EQ(parse_body("<html><body>502 Bad Gateway</body></html>", "text/html").outcome,
             Outcome::transient);
   EXPECT_EQ(parse_body("<html>oops</html>").outcome, Outcome::transient);
-  EXPECT_EQ(parse_body(R"({"status": "ok", "data": {"aqi": 4)").outcome, Outcome::transient);
+  EXPECT_EQ(parse_body(R"({"status": "ok", "data": {"aqi": 4)").outcome, Outcome::bad_payload);
   EXPECT_EQ(parse_body("", "application/json", 503).outcome, Outcome::transient);
   EXPECT_EQ(parse_body("", "application/json", 429).outcome, Outcome::rate_limited);
   EXPECT_EQ(parse_body(R"({"status": "ok", "data": "weird"})").outcome, Outcome::bad_payload);
