@@ -1,29 +1,30 @@
 // Kills `envmon demo` with SIGKILL mid-run and restarts it on the same data dir: every reading
 // stored before the kill is there exactly once with the same value, and the pipeline resumes
 // where it stopped, with no gap and no duplicate.
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sqlite3.h>
-
 #include <map>
 #include <set>
 #include <thread>
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
 
 #include "demo_process.h"
 
 namespace envmon::e2e {
 namespace {
 
-using Key = std::tuple<std::string, std::string, int64_t, std::string>;  // station, metric, t, source
+using Key =
+    std::tuple<std::string, std::string, int64_t, std::string>;  // station, metric, t, source
 
 std::map<Key, std::string> snapshot(const std::string& db_path, int64_t* total_rows) {
   std::map<Key, std::string> out;
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT station_id, metric, observed_at, source, quote(value), flags FROM measurements",
-                     -1, &st, nullptr);
+  sqlite3_prepare_v2(
+      db, "SELECT station_id, metric, observed_at, source, quote(value), flags FROM measurements",
+      -1, &st, nullptr);
   *total_rows = 0;
   while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
     auto text = [&](int i) {
@@ -40,11 +41,39 @@ std::map<Key, std::string> snapshot(const std::string& db_path, int64_t* total_r
   return out;
 }
 
+// Temperature ticks per station (every stored row at a 5-minute tick, whatever its flags),
+// from the first tick delivered on time. The simulator's late deliveries can carry a tick from
+// before the first run started, far from its neighbours: that says nothing about continuity
+// across the kill.
+std::map<std::string, std::set<int64_t>> temperature_ticks(const std::string& db_path) {
+  std::map<std::string, std::set<int64_t>> out;
+  std::map<std::string, int64_t> first_on_time;
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db,
+                     "SELECT station_id, observed_at, ingested_at - observed_at <= 900000 FROM "
+                     "measurements WHERE metric = 'temperature' AND observed_at % 300000 = 0 "
+                     "ORDER BY station_id, observed_at",
+                     -1, &st, nullptr);
+  while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+    const auto* t = sqlite3_column_text(st, 0);
+    const std::string station = t ? reinterpret_cast<const char*>(t) : "";
+    const int64_t at = sqlite3_column_int64(st, 1);
+    if (sqlite3_column_int(st, 2) != 0 && first_on_time.count(station) == 0)
+      first_on_time[station] = at;
+    if (first_on_time.count(station) > 0) out[station].insert(at);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
 TEST(KillRestartTest, ResumesWithoutLossGapOrDuplicate) {
   const std::string dir = make_temp_dir("envmon-kill");
   const int port = free_port();
-  const std::vector<std::string> args = {ENVMON_BINARY, "demo", "--data-dir", dir, "--port",
-                                         std::to_string(port), "--speed", "1800"};
+  const std::vector<std::string> args = {
+      ENVMON_BINARY, "demo", "--data-dir", dir, "--port", std::to_string(port), "--speed", "1800"};
   {
     DemoProcess first(args, dir + "/first.log");
     ASSERT_TRUE(wait_ready(port, std::chrono::seconds(30))) << read_file(dir + "/first.log");
@@ -85,15 +114,12 @@ TEST(KillRestartTest, ResumesWithoutLossGapOrDuplicate) {
 
   // No gap: for each station, temperature ticks are continuous across the kill (5-minute cadence;
   // the simulator's dropouts are rare and isolated, so no hole spans more than 3 ticks).
-  std::map<std::string, std::set<int64_t>> ticks;
-  for (const auto& [key, value] : after) {
-    if (std::get<1>(key) == "temperature") ticks[std::get<0>(key)].insert(std::get<2>(key));
-  }
+  const auto ticks = temperature_ticks(dir + "/envmon.db");
   ASSERT_GE(ticks.size(), 12u);
   for (const auto& [station, ts] : ticks) {
     int64_t prev = -1, worst = 0;
     for (int64_t t : ts) {
-      if (prev >= 0 && t % 300000 == 0 && prev % 300000 == 0) worst = std::max(worst, t - prev);
+      if (prev >= 0) worst = std::max(worst, t - prev);
       prev = t;
     }
     EXPECT_LE(worst, 4 * 300000) << "gap of " << worst / 60000 << " min at station " << station;
