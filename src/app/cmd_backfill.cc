@@ -8,9 +8,11 @@
 
 #include "app/backfill_checkpoint.h"
 #include "app/cli.h"
+#include "app/cmd_common.h"
 #include "app/commands.h"
 #include "app/components.h"
 #include "app/runtime.h"
+#include "app/source_runner.h"
 #include "model/codec.h"
 #include "sources/http/poll_engine.h"
 #include "sources/openmeteo/openmeteo_archive.h"
@@ -37,11 +39,6 @@ struct ChunkResult {
   std::vector<std::string> failures;  // "station endpoint: outcome" for tasks that gave up
   bool interrupted = false;
 };
-
-int fail(const std::string& message, int code) {
-  std::cerr << "error: " << message << "\n";
-  return code;
-}
 
 bool signalled() {
   sigset_t set;
@@ -85,18 +82,9 @@ Result<om::Date> parse_date_flag(const Args& args, const std::string& flag) {
   return *d;
 }
 
-Result<config::AppConfig> load_app(const Args& args) {
-  auto path = args.get("config");
-  auto node = path
-                  ? config::load_file(*path)
-                  : config::load_text(config::embedded_default_config(), "<embedded default.yaml>");
-  if (!node.ok()) return node.error();
-  return config::parse_app_config(*node, known_types());
-}
-
 Result<BackfillPlan> make_plan(const Args& args) {
   BackfillPlan plan;
-  auto app = load_app(args);
+  auto app = load_app_config(args, false);
   if (!app.ok()) return app.error();
   plan.app = std::move(*app);
   auto section = find_section(plan.app, args.get("source").value_or("openmeteo"));
@@ -173,23 +161,12 @@ Status publish(ChunkResult& chunk, bus::Producer& producer) {
   std::stable_sort(
       chunk.readings.begin(), chunk.readings.end(),
       [](const Reading& x, const Reading& y) { return x.observed_at < y.observed_at; });
-  auto send = [&](bus::Message m) -> Status {
-    for (;;) {
-      Status s = producer.send(m, Millis(500));
-      if (s.ok() || !s.error().retryable()) return s;
-      if (signalled()) return s;
-    }
-  };
-  for (const auto& r : chunk.readings) {
-    bus::Message m;
-    m.topic = bus::Topic::raw;
-    m.key = r.station.id.get();
-    encode_reading(r, m.payload);
-    ENVMON_TRY(send(std::move(m)));
-  }
-  for (const auto& d : chunk.dead_letters) {
-    ENVMON_TRY(send(bus::Message{bus::Topic::dead_letter, d.key, encode_dead_letter(d)}));
-  }
+  sources::SourceBatch batch{std::move(chunk.readings), std::move(chunk.dead_letters)};
+  PublishCounts counts;
+  ENVMON_TRY(publish_batch(
+      batch, producer, [](const Reading&) { return false; }, signalled, nullptr, counts));
+  chunk.readings = std::move(batch.readings);
+  chunk.dead_letters = std::move(batch.dead_letters);
   return producer.flush(Millis(60000));
 }
 
@@ -214,7 +191,10 @@ Status run_chunk(const BackfillPlan& plan, om::Date a, om::Date b, Runtime& runt
   auto chunk = fetch_chunk(plan, a, b, runtime);
   if (chunk.interrupted)
     return Error(Errc::internal, "interrupted during " + range + "; rerun to resume");
+  const size_t fetched = chunk.readings.size();
   ENVMON_TRY(publish(chunk, producer));
+  log_line(LogLevel::info, "app:backfill:" + plan.section.name, "Chunk fetched",
+           {{"range", range}, {"readings", fetched}, {"dead_letters", chunk.dead_letters.size()}});
   if (!runtime.wait_drained(std::chrono::minutes(10))) {
     return Error(Errc::internal, "pipeline did not drain chunk " + range + " within 10 minutes");
   }
@@ -228,6 +208,7 @@ Status run_chunk(const BackfillPlan& plan, om::Date a, om::Date b, Runtime& runt
     return ok_status();
   }
   ++totals.chunks_loaded;
+  log_line(LogLevel::info, "app:backfill:" + plan.section.name, "Chunk stored", {{"range", range}});
   return checkpoint.mark_done(a, b);
 }
 
@@ -235,10 +216,10 @@ Status run_chunk(const BackfillPlan& plan, om::Date a, om::Date b, Runtime& runt
 
 int cmd_backfill(const std::vector<std::string>& words) {
   auto args = parse_args(words, {"config", "source", "from", "to", "data-dir", "log-level"}, {});
-  if (!args.ok()) return fail(args.error().message(), 2);
+  if (!args.ok()) return fail(args.error(), 2);
   auto plan = make_plan(*args);
-  if (!plan.ok()) return fail(plan.error().message(), 2);
-  if (auto r = resolve_range(*args, *plan); !r.ok()) return fail(r.error().message(), 2);
+  if (!plan.ok()) return fail(plan.error(), 2);
+  if (auto r = resolve_range(*args, *plan); !r.ok()) return fail(r.error(), 2);
   const std::string level = args->get("log-level").value_or("warn");
   set_log_level(level == "debug"  ? LogLevel::debug
                 : level == "info" ? LogLevel::info
@@ -256,11 +237,11 @@ int cmd_backfill(const std::vector<std::string>& words) {
   options.with_sources = false;
   options.with_api = false;
   Runtime runtime(plan->app, options);
-  if (Status s = runtime.start(); !s.ok()) return fail(s.error().message(), 1);
+  if (Status s = runtime.start(); !s.ok()) return fail(s.error(), 1);
   BackfillCheckpoint checkpoint(runtime.data_dir(), plan->section.name, plan->stations);
-  if (Status s = checkpoint.load(); !s.ok()) return fail(s.error().message(), 1);
+  if (Status s = checkpoint.load(); !s.ok()) return fail(s.error(), 1);
   auto producer = runtime.bus().producer();
-  if (!producer.ok()) return fail(producer.error().message(), 1);
+  if (!producer.ok()) return fail(producer.error(), 1);
 
   Totals totals;
   Status status = ok_status();
@@ -275,7 +256,7 @@ int cmd_backfill(const std::vector<std::string>& words) {
   }
   runtime.stop();
   print_totals(totals, *plan);
-  if (!status.ok()) return fail(status.error().message(), 1);
+  if (!status.ok()) return fail(status.error(), 1);
   return totals.failed_chunks > 0 ? 1 : 0;
 }
 

@@ -5,39 +5,13 @@
 #include <signal.h>
 
 #include "app/cli.h"
+#include "app/cmd_common.h"
 #include "app/commands.h"
 #include "app/components.h"
 #include "app/runtime.h"
 
 namespace envmon::app {
 namespace {
-
-Result<config::AppConfig> load_config(const Args& args) {
-  auto path = args.get("config");
-  auto node = path
-                  ? config::load_file(*path)
-                  : config::load_text(config::embedded_default_config(), "<embedded default.yaml>");
-  if (!node.ok()) return node.error();
-  auto app = config::parse_app_config(*node, known_types());
-  if (!app.ok()) return app.error();
-  ENVMON_TRY(validate_components(*app));
-  return app;
-}
-
-Status apply_log_level(const std::string& level) {
-  if (level == "debug")
-    set_log_level(LogLevel::debug);
-  else if (level == "info")
-    set_log_level(LogLevel::info);
-  else if (level == "warn")
-    set_log_level(LogLevel::warn);
-  else if (level == "error")
-    set_log_level(LogLevel::error);
-  else
-    return Error(Errc::invalid_argument,
-                 "log level '" + level + "' (valid: debug, info, warn, error)");
-  return ok_status();
-}
 
 // Waits for SIGINT/SIGTERM, or for `duration` seconds when positive. Signals are blocked in
 // every thread (masked before any thread starts) and taken here synchronously.
@@ -54,12 +28,6 @@ int wait_for_signal(double duration_secs) {
     if (sig == SIGINT || sig == SIGTERM) return sig;
     if (duration_secs > 0 && std::chrono::steady_clock::now() >= deadline) return 0;
   }
-}
-
-int fail(const Error& e, int code) {
-  std::cerr << "error: ";
-  std::cerr << e.message() << "\n";
-  return code;
 }
 
 }  // namespace
@@ -80,7 +48,7 @@ int cmd_demo(const std::vector<std::string>& words, bool live) {
   for (const auto* r : {&duration, &speed, &port}) {
     if (!r->ok()) return fail(r->error(), 2);
   }
-  auto app = load_config(*args);
+  auto app = load_app_config(*args, true);
   if (!app.ok()) return fail(app.error(), 2);
   if (Status s = apply_log_level(args->get("log-level").value_or(app->log_level)); !s.ok())
     return fail(s.error(), 2);

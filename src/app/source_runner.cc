@@ -69,27 +69,28 @@ void SourceRunner::loop() {
   }
 }
 
-Status SourceRunner::publish(const sources::SourceBatch& batch) {
-  ctx_.metrics->received(static_cast<double>(batch.readings.size() + batch.dead_letters.size()));
+Status publish_batch(const sources::SourceBatch& batch, bus::Producer& producer,
+                     const std::function<bool(const Reading&)>& is_replay,
+                     const std::function<bool()>& stop, ComponentMetrics* metrics,
+                     PublishCounts& counts) {
   auto send = [&](bus::Message m) -> Status {
     for (;;) {
-      Status s = producer_->send(m, kSendTimeout);
+      Status s = producer.send(m, kSendTimeout);
       if (s.ok() || !s.error().retryable()) return s;
       // Back-pressure: the bus is full; wait for consumers rather than drop.
-      ctx_.metrics->error("publish", "backpressure");
-      if (stop_.stop_requested()) return s;
+      if (metrics) metrics->error("publish", "backpressure");
+      if (stop()) return s;
     }
   };
   for (const auto& r : batch.readings) {
     bus::Message m;
     m.topic = bus::Topic::raw;
     m.key = r.station.id.get();
-    const auto it = resume_.find(m.key);
-    m.replay = it != resume_.end() && r.ingested_at <= it->second;
+    m.replay = is_replay(r);
     m.payload.reserve(512);
     encode_reading(r, m.payload);
     ENVMON_TRY(send(std::move(m)));
-    sent_.fetch_add(1, std::memory_order_relaxed);
+    ++counts.readings;
   }
   for (const auto& d : batch.dead_letters) {
     bus::Message m;
@@ -97,10 +98,25 @@ Status SourceRunner::publish(const sources::SourceBatch& batch) {
     m.key = d.key;
     m.payload = encode_dead_letter(d);
     ENVMON_TRY(send(std::move(m)));
-    ctx_.metrics->discarded(d.stage);
+    if (metrics) metrics->discarded(d.stage);
+    ++counts.dead_letters;
   }
-  ctx_.metrics->sent(static_cast<double>(batch.readings.size()));
   return ok_status();
+}
+
+Status SourceRunner::publish(const sources::SourceBatch& batch) {
+  ctx_.metrics->received(static_cast<double>(batch.readings.size() + batch.dead_letters.size()));
+  auto is_replay = [&](const Reading& r) {
+    const auto it = resume_.find(r.station.id.get());
+    return it != resume_.end() && r.ingested_at <= it->second;
+  };
+  PublishCounts counts;
+  Status s = publish_batch(
+      batch, *producer_, is_replay, [&] { return stop_.stop_requested(); }, ctx_.metrics.get(),
+      counts);
+  sent_.fetch_add(counts.readings, std::memory_order_relaxed);
+  ctx_.metrics->sent(static_cast<double>(counts.readings));
+  return s;
 }
 
 }  // namespace envmon::app

@@ -1,14 +1,17 @@
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 #include "config/app_config.h"
 
 namespace envmon::config {
 namespace {
 
-const KnownTypes kKnown{{"simulator", "openmeteo"}, {"memory", "kafka"}, {"sqlite", "postgres"},
-                        {"file", "s3"}, {"memory", "redis"}};
+const KnownTypes kKnown{{"simulator", "openmeteo"},
+                        {"memory", "kafka"},
+                        {"sqlite", "postgres"},
+                        {"file", "s3"},
+                        {"memory", "redis"}};
 
 Result<AppConfig> parse(const std::string& text) {
   auto node = load_text(text, "test.yaml");
@@ -26,7 +29,8 @@ TEST(ConfigTest, EmbeddedDefaultParses) {
   auto cfg = parse_app_config(*node, kKnown);
   ASSERT_TRUE(cfg.ok()) << cfg.error().message();
   EXPECT_GE(cfg->stations.size(), 12u);
-  for (const char* id : {"delhi", "mumbai", "bengaluru"}) EXPECT_NE(cfg->find_station(id), nullptr);
+  for (const char* id : {"delhi", "mumbai", "bengaluru"})
+    EXPECT_NE(cfg->find_station(id), nullptr);
   EXPECT_EQ(cfg->store.type, "sqlite");
   ASSERT_EQ(cfg->sources.size(), 1u);
   EXPECT_EQ(cfg->sources[0].settings.child("seed").scalar().value_or(""), "42");
@@ -49,10 +53,26 @@ TEST(ConfigTest, BadValuesAreErrorsWithRangeAndChoices) {
                    "store: {type: mysql}\n");
   ASSERT_FALSE(cfg.ok());
   const std::string& msg = cfg.error().message();
-  EXPECT_NE(msg.find("poll_interval_secs: value 0 out of range [1, 86400] s"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("test.yaml:5: store.type: unknown store type; valid choices: sqlite, postgres"),
-            std::string::npos)
+  EXPECT_NE(msg.find("poll_interval_secs: value 0 out of range [1, 86400] s"), std::string::npos)
       << msg;
+  EXPECT_NE(
+      msg.find("test.yaml:5: store.type: unknown store type; valid choices: sqlite, postgres"),
+      std::string::npos)
+      << msg;
+}
+
+TEST(ConfigTest, RawLakeRetentionIsAnEnum) {
+  auto ok = parse(std::string(kStations) +
+                  "sources:\n  - {name: s, type: simulator, raw_lake_retention: none}\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().message();
+  EXPECT_EQ(ok->sources[0].raw_lake_retention, RawLakeRetention::none);
+  auto bad = parse(std::string(kStations) +
+                   "sources:\n  - {name: s, type: simulator, raw_lake_retention: forever}\n");
+  ASSERT_FALSE(bad.ok());
+  const std::string& msg = bad.error().message();
+  EXPECT_NE(msg.find("test.yaml:4"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("raw_lake_retention"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("provider_default, keep, none"), std::string::npos) << msg;
 }
 
 TEST(ConfigTest, StationChecks) {
@@ -70,12 +90,15 @@ TEST(ConfigTest, StationChecks) {
   EXPECT_NE(msg.find("duplicate station id 'a'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("unknown time zone 'Mars/Olympus'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("'Bad Id' is not a valid id"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("test.yaml:7: stations[5].name: required key is missing"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("test.yaml:7: stations[5].name: required key is missing"), std::string::npos)
+      << msg;
 }
 
 TEST(ConfigTest, EnvironmentSubstitution) {
   ::setenv("ENVMON_TEST_DIR", "/tmp/x", 1);
-  auto cfg = parse(std::string("data_dir: ${ENVMON_TEST_DIR}\nlog_level: ${ENVMON_UNSET_VAR:-warn}\n") + kStations);
+  auto cfg =
+      parse(std::string("data_dir: ${ENVMON_TEST_DIR}\nlog_level: ${ENVMON_UNSET_VAR:-warn}\n") +
+            kStations);
   ASSERT_TRUE(cfg.ok()) << cfg.error().message();
   EXPECT_EQ(cfg->data_dir, "/tmp/x");
   EXPECT_EQ(cfg->log_level, "warn");
