@@ -1,24 +1,23 @@
 // bench/run poll: one polling cycle over N stations (default 10,000) of the real OpenWeatherMap
 // client on the real engine (libcurl multi, one thread), against the fake providers running in
 // a child process, so the figures are this process's alone: wall time, CPU and peak RSS.
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "sources/http/poll_engine.h"
 #include "sources/openweathermap/openweathermap_provider.h"
 #include "tools/fake_providers/fake_providers.h"
 
+namespace envmon {
 namespace {
-
-using namespace envmon;  // NOLINT(google-build-using-namespace): a benchmark's main file
 
 double cpu_seconds() {
   rusage ru{};
@@ -48,7 +47,8 @@ pid_t start_fake(int port, const std::string& samples) {
   opt.threads = 32;
   fake_providers::FakeProviders fake(opt);
   if (!fake.start().ok()) _exit(1);
-  for (;;) pause();
+  for (;;)
+    pause();
 }
 
 std::vector<config::StationConfig> grid(size_t n) {
@@ -66,12 +66,15 @@ std::vector<config::StationConfig> grid(size_t n) {
 }
 
 }  // namespace
+}  // namespace envmon
 
 int main(int argc, char** argv) {
+  using envmon::Millis;
+  namespace sources = envmon::sources;
   const size_t stations = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 10000;
   const int port = 18000 + static_cast<int>(getpid() % 2000);
   const std::string samples = ENVMON_SOURCE_DIR "/src/tools/fake_providers/testdata";
-  const pid_t fake = start_fake(port, samples);
+  const pid_t fake = envmon::start_fake(port, samples);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
 
   sources::owm::OpenWeatherMapConfig cfg;
@@ -81,14 +84,15 @@ int main(int argc, char** argv) {
   poller.max_in_flight = 256;
   poller.max_host_connections = 32;
   poller.timeout_ms = 30000;
-  MetricsRegistry registry;
-  SystemClock clock;
+  envmon::MetricsRegistry registry;
+  envmon::SystemClock clock;
   sources::http::PollEngine engine(
       std::make_unique<sources::owm::OpenWeatherMapProvider>(cfg, "bench-key", "owm"), poller, 1,
-      grid(stations), ComponentContext("source", "openweathermap", "owm", registry, clock),
+      envmon::grid(stations),
+      envmon::ComponentContext("source", "openweathermap", "owm", registry, clock),
       sources::http::PollMode::once);
 
-  const double cpu0 = cpu_seconds();
+  const double cpu0 = envmon::cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   size_t readings = 0, dead_letters = 0;
   while (!engine.done()) {
@@ -97,16 +101,17 @@ int main(int argc, char** argv) {
     dead_letters += batch.dead_letters.size();
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu = cpu_seconds() - cpu0;
+  const double cpu = envmon::cpu_seconds() - cpu0;
   kill(fake, SIGKILL);
   waitpid(fake, nullptr, 0);
 
-  print("poll_stations", static_cast<double>(stations), "stations");
-  print("poll_readings", static_cast<double>(readings), "readings");
-  print("poll_dead_letters", static_cast<double>(dead_letters), "messages");
-  print("poll_cycle_seconds", wall, "s");
-  print("poll_stations_per_sec", static_cast<double>(stations) / wall, "stations/s");
-  print("poll_cpu_sec_per_1000_requests", cpu / static_cast<double>(stations) * 1000.0, "s");
-  print("poll_peak_rss_mb", peak_rss_mb(), "MB");
+  envmon::print("poll_stations", static_cast<double>(stations), "stations");
+  envmon::print("poll_readings", static_cast<double>(readings), "readings");
+  envmon::print("poll_dead_letters", static_cast<double>(dead_letters), "messages");
+  envmon::print("poll_cycle_seconds", wall, "s");
+  envmon::print("poll_stations_per_sec", static_cast<double>(stations) / wall, "stations/s");
+  envmon::print("poll_cpu_sec_per_1000_requests", cpu / static_cast<double>(stations) * 1000.0,
+                "s");
+  envmon::print("poll_peak_rss_mb", envmon::peak_rss_mb(), "MB");
   return readings == stations ? 0 : 1;
 }
