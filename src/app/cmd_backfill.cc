@@ -95,14 +95,10 @@ Result<BackfillPlan> make_plan(const Args& args) {
                                              plan.section.type +
                                              "'; backfill uses Open-Meteo's archive API");
   }
-  auto provider = om::parse_openmeteo_config(plan.section.settings);
-  if (!provider.ok()) return provider.error();
-  plan.provider = std::move(*provider);
-  std::vector<std::string> provider_keys;
-  for (const auto& f : om::openmeteo_schema().specs())
-    provider_keys.push_back(f.key);
-  ENVMON_TRY(sources::http::fill_poller_config(
-      plan.section.settings, om::openmeteo_poller_defaults(), provider_keys, plan.poller));
+  auto block = om::parse_openmeteo_block(plan.section.settings);
+  if (!block.ok()) return block.error();
+  plan.provider = std::move(block->config);
+  plan.poller = block->poller;
   // History is old by definition: the live sources' staleness rule does not apply.
   plan.poller.stale_after_secs = int64_t{200} * 366 * 86400;
   for (const auto& st : plan.app.stations) {

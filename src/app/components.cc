@@ -149,7 +149,7 @@ Status validate_components(const config::AppConfig& app, std::vector<std::string
   if (auto p = processor::parse_processor_config(app.processor); !p.ok())
     errors.push_back(p.error());
   if (auto a = api::parse_api_config(app.api); !a.ok()) errors.push_back(a.error());
-  return config::detail::join(errors);
+  return config::join_errors(errors);
 }
 
 }  // namespace envmon::app

@@ -1,22 +1,24 @@
 #include "config/app_config.h"
 
-#include <absl/time/time.h>
-
 #include <algorithm>
 #include <set>
+
+#include <absl/time/time.h>
 
 namespace envmon::config {
 
 const Schema<StationConfig>& station_schema() {
   static const Schema<StationConfig> schema = [] {
     Schema<StationConfig> s("stations[]");
-    s.string("id", &StationConfig::id, std::nullopt,
-             "Station id: lower-case letters, digits, '-' and '_' (used in messages, API and tables)")
+    s.string(
+         "id", &StationConfig::id, std::nullopt,
+         "Station id: lower-case letters, digits, '-' and '_' (used in messages, API and tables)")
         .string("name", &StationConfig::name, std::nullopt, "Human-readable station name")
         .number("lat", &StationConfig::lat, std::nullopt, "deg", -90, 90, "Latitude (WGS 84)")
         .number("lon", &StationConfig::lon, std::nullopt, "deg", -180, 180, "Longitude (WGS 84)")
-        .string("timezone", &StationConfig::timezone, std::nullopt,
-                "IANA time zone (Europe/London); local time and UTC offset come from the tz database")
+        .string(
+            "timezone", &StationConfig::timezone, std::nullopt,
+            "IANA time zone (Europe/London); local time and UTC offset come from the tz database")
         .string("region", &StationConfig::region, std::string("default"),
                 "Region label used for grouping, the lake's curated partitions and alert fan-out");
     return s;
@@ -37,13 +39,14 @@ const Schema<SourceSection>& source_schema() {
                  "8-72 h)")
         .string_list("stations", &SourceSection::stations,
                      "Station ids this source covers; empty means every configured station")
-        .enumeration("raw_lake_retention", &SourceSection::raw_lake_retention,
-                     RawLakeRetention::provider_default,
-                     {{"provider_default", RawLakeRetention::provider_default},
-                      {"keep", RawLakeRetention::keep},
-                      {"none", RawLakeRetention::none}},
-                     "Keep this source's raw readings in the raw lake; provider_default is none for "
-                     "WAQI (its terms forbid caching and redistribution) and keep otherwise");
+        .enumeration(
+            "raw_lake_retention", &SourceSection::raw_lake_retention,
+            RawLakeRetention::provider_default,
+            {{"provider_default", RawLakeRetention::provider_default},
+             {"keep", RawLakeRetention::keep},
+             {"none", RawLakeRetention::none}},
+            "Keep this source's raw readings in the raw lake; provider_default is none for "
+            "WAQI (its terms forbid caching and redistribution) and keep otherwise");
     return s;
   }();
   return schema;
@@ -56,7 +59,8 @@ const Schema<TopLevel>& top_level_schema() {
         .string("data_dir", &TopLevel::data_dir, std::string("./data"),
                 "Directory for the embedded store, the raw lake and state; relative paths in "
                 "backend blocks are resolved against it")
-        .string("log_level", &TopLevel::log_level, std::string("info"), "debug, info, warn or error");
+        .string("log_level", &TopLevel::log_level, std::string("info"),
+                "debug, info, warn or error");
     return s;
   }();
   return schema;
@@ -73,7 +77,8 @@ namespace {
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : ", ") + s;
   return out;
 }
 
@@ -100,13 +105,15 @@ Status parse_stations(const Node& node, AppConfig& out, std::vector<Error>& erro
       errors.push_back(item.child("id").error(
           Errc::config_bad_value, "'" + st.id + "' is not a valid id (a-z, 0-9, '-', '_')"));
     } else if (!seen.insert(st.id).second) {
-      errors.push_back(item.child("id").error(Errc::config_bad_value, "duplicate station id '" + st.id + "'"));
+      errors.push_back(
+          item.child("id").error(Errc::config_bad_value, "duplicate station id '" + st.id + "'"));
     }
     absl::TimeZone tz;
     if (!absl::LoadTimeZone(st.timezone, &tz)) {
-      errors.push_back(item.child("timezone").error(
-          Errc::config_bad_value,
-          "unknown time zone '" + st.timezone + "' (an IANA name such as Asia/Kolkata)"));
+      errors.push_back(
+          item.child("timezone")
+              .error(Errc::config_bad_value, "unknown time zone '" + st.timezone +
+                                                 "' (an IANA name such as Asia/Kolkata)"));
     }
     out.stations.push_back(std::move(st));
   }
@@ -131,22 +138,27 @@ void parse_sources(const Node& node, const KnownTypes& known, AppConfig& out,
     }
     if (std::find(known.sources.begin(), known.sources.end(), src.type) == known.sources.end()) {
       errors.push_back(item.child("type").error(
-          Errc::config_bad_value, "unknown source type '" + src.type + "'; valid choices: " + join(known.sources)));
+          Errc::config_bad_value,
+          "unknown source type '" + src.type + "'; valid choices: " + join(known.sources)));
       continue;
     }
     for (const auto& other : known.sources) {
       if (other != src.type && item.child(other).defined()) {
         errors.push_back(item.child(other).error(
-            Errc::config_unknown_key, "block '" + other + "' does not match type '" + src.type + "'"));
+            Errc::config_unknown_key,
+            "block '" + other + "' does not match type '" + src.type + "'"));
       }
     }
     if (!names.insert(src.name).second) {
-      errors.push_back(item.child("name").error(Errc::config_bad_value, "duplicate source name '" + src.name + "'"));
+      errors.push_back(item.child("name").error(Errc::config_bad_value,
+                                                "duplicate source name '" + src.name + "'"));
     }
     for (size_t k = 0; k < src.stations.size(); ++k) {
       if (out.find_station(src.stations[k]) == nullptr) {
-        errors.push_back(item.child("stations").item(k).error(
-            Errc::config_bad_value, "unknown station '" + src.stations[k] + "'"));
+        errors.push_back(
+            item.child("stations")
+                .item(k)
+                .error(Errc::config_bad_value, "unknown station '" + src.stations[k] + "'"));
       }
     }
     src.settings = item.child(src.type);
@@ -168,15 +180,15 @@ BackendSection parse_backend(const Node& root, std::string_view role,
   for (const auto& key : b.node.keys()) {
     if (key == "type") continue;
     if (std::find(types.begin(), types.end(), key) == types.end()) {
-      errors.push_back(b.node.child(key).error(
-          Errc::config_unknown_key, "unknown key; valid keys: type, " + join(types)));
+      errors.push_back(b.node.child(key).error(Errc::config_unknown_key,
+                                               "unknown key; valid keys: type, " + join(types)));
     }
   }
   if (auto t = b.node.child("type"); t.defined()) {
     auto text = t.scalar();
     if (!text.ok() || std::find(types.begin(), types.end(), *text) == types.end()) {
-      errors.push_back(t.error(Errc::config_bad_value,
-                               "unknown " + std::string(role) + " type; valid choices: " + join(types)));
+      errors.push_back(t.error(Errc::config_bad_value, "unknown " + std::string(role) +
+                                                           " type; valid choices: " + join(types)));
       return b;
     }
     b.type = *text;
@@ -191,14 +203,16 @@ Result<AppConfig> parse_app_config(const Node& root, const KnownTypes& known) {
   AppConfig out;
   out.file = root.file();
   std::vector<Error> errors;
-  static const std::vector<std::string> kSections = {"stations", "sources", "bus",   "store",
+  static const std::vector<std::string> kSections = {"stations", "sources", "bus",       "store",
                                                      "lake",     "cache",   "processor", "api"};
   TopLevel top;
-  if (Status s = fill(root, top_level_schema(), top, kSections); !s.ok()) errors.push_back(s.error());
+  if (Status s = fill(root, top_level_schema(), top, kSections); !s.ok())
+    errors.push_back(s.error());
   out.version = top.version;
   out.data_dir = top.data_dir;
   out.log_level = top.log_level;
-  if (Status s = parse_stations(root.child("stations"), out, errors); !s.ok()) errors.push_back(s.error());
+  if (Status s = parse_stations(root.child("stations"), out, errors); !s.ok())
+    errors.push_back(s.error());
   parse_sources(root.child("sources"), known, out, errors);
   out.bus = parse_backend(root, "bus", known.bus, errors);
   out.store = parse_backend(root, "store", known.store, errors);
@@ -206,7 +220,7 @@ Result<AppConfig> parse_app_config(const Node& root, const KnownTypes& known) {
   out.cache = parse_backend(root, "cache", known.cache, errors);
   out.processor = root.child("processor");
   out.api = root.child("api");
-  if (!errors.empty()) return detail::join(errors).error();
+  if (!errors.empty()) return join_errors(errors).error();
   return out;
 }
 

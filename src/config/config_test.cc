@@ -61,6 +61,16 @@ TEST(ConfigTest, BadValuesAreErrorsWithRangeAndChoices) {
       << msg;
 }
 
+TEST(ConfigTest, LargeBoundsReadAsWritten) {
+  auto cfg =
+      parse(std::string(kStations) +
+            "sources:\n  - {name: s, type: simulator, allowed_lateness_secs: 99999999999}\n");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("value 99999999999 out of range [0, 604800] s"),
+            std::string::npos)
+      << cfg.error().message();
+}
+
 TEST(ConfigTest, RawLakeRetentionIsAnEnum) {
   auto ok = parse(std::string(kStations) +
                   "sources:\n  - {name: s, type: simulator, raw_lake_retention: none}\n");

@@ -1,20 +1,26 @@
+#include "config/node.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
-#include "config/node.h"
-
 namespace envmon::config {
 
 std::string_view field_type_name(FieldType t) {
   switch (t) {
-    case FieldType::integer: return "integer";
-    case FieldType::number: return "number";
-    case FieldType::boolean: return "boolean";
-    case FieldType::string: return "string";
-    case FieldType::enumeration: return "enum";
-    case FieldType::string_list: return "list of strings";
+    case FieldType::integer:
+      return "integer";
+    case FieldType::number:
+      return "number";
+    case FieldType::boolean:
+      return "boolean";
+    case FieldType::string:
+      return "string";
+    case FieldType::enumeration:
+      return "enum";
+    case FieldType::string_list:
+      return "list of strings";
   }
   return "?";
 }
@@ -43,7 +49,8 @@ Node Node::item(size_t index) const {
 std::vector<std::string> Node::keys() const {
   std::vector<std::string> out;
   if (!yaml_.IsMap()) return out;
-  for (const auto& kv : yaml_) out.push_back(kv.first.Scalar());
+  for (const auto& kv : yaml_)
+    out.push_back(kv.first.Scalar());
   return out;
 }
 
@@ -124,18 +131,29 @@ Result<Node> load_file(const std::string& path) {
 
 std::string valid_keys(const std::vector<FieldSpec>& specs, const std::vector<std::string>& extra) {
   std::string out;
-  for (const auto& s : specs) out += (out.empty() ? "" : ", ") + s.key;
-  for (const auto& e : extra) out += (out.empty() ? "" : ", ") + e;
+  for (const auto& s : specs)
+    out += (out.empty() ? "" : ", ") + s.key;
+  for (const auto& e : extra)
+    out += (out.empty() ? "" : ", ") + e;
   return out;
 }
 
 namespace detail {
 namespace {
 
+// Bounds as people write them: 2147483647, not 2.14748e+09.
+std::string bound_text(double v) {
+  std::ostringstream out;
+  out.precision(15);
+  out << v;
+  return out.str();
+}
+
 Status check_range(const Node& value, const FieldSpec& spec, double v) {
   if (v < spec.min || v > spec.max) {
     std::ostringstream msg;
-    msg << "value " << v << " out of range [" << spec.min << ", " << spec.max << "]";
+    msg << "value " << bound_text(v) << " out of range [" << bound_text(spec.min) << ", "
+        << bound_text(spec.max) << "]";
     if (!spec.unit.empty()) msg << " " << spec.unit;
     return value.error(Errc::config_bad_value, msg.str());
   }
@@ -148,7 +166,8 @@ Result<int64_t> parse_int(std::string_view text) {
   char* end = nullptr;
   errno = 0;
   const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || end != s.c_str() + s.size()) return Error(Errc::config_bad_value, "not an integer");
+  if (errno != 0 || end != s.c_str() + s.size())
+    return Error(Errc::config_bad_value, "not an integer");
   return static_cast<int64_t>(v);
 }
 
@@ -157,7 +176,8 @@ Result<double> parse_double(std::string_view text) {
   std::string s(text);
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v)) return Error(Errc::config_bad_value, "not a number");
+  if (end != s.c_str() + s.size() || !std::isfinite(v))
+    return Error(Errc::config_bad_value, "not a number");
   return v;
 }
 
@@ -210,7 +230,8 @@ Status set_scalar(const Node& value, const FieldSpec&, std::string& target) {
 }
 
 Status set_scalar(const Node& value, const FieldSpec&, std::vector<std::string>& target) {
-  if (!value.is_sequence()) return value.error(Errc::config_bad_value, "expected a list" + got(value));
+  if (!value.is_sequence())
+    return value.error(Errc::config_bad_value, "expected a list" + got(value));
   target.clear();
   for (size_t i = 0; i < value.size(); ++i) {
     auto s = value.item(i).scalar();
@@ -229,9 +250,15 @@ Status set_default_impl(const FieldSpec& spec, const Node& value, V& target) {
                     spec, target);
 }
 
-Status set_default(const FieldSpec& spec, const Node& p, int64_t& t) { return set_default_impl(spec, p, t); }
-Status set_default(const FieldSpec& spec, const Node& p, double& t) { return set_default_impl(spec, p, t); }
-Status set_default(const FieldSpec& spec, const Node& p, bool& t) { return set_default_impl(spec, p, t); }
+Status set_default(const FieldSpec& spec, const Node& p, int64_t& t) {
+  return set_default_impl(spec, p, t);
+}
+Status set_default(const FieldSpec& spec, const Node& p, double& t) {
+  return set_default_impl(spec, p, t);
+}
+Status set_default(const FieldSpec& spec, const Node& p, bool& t) {
+  return set_default_impl(spec, p, t);
+}
 Status set_default(const FieldSpec& spec, const Node& p, std::string& t) {
   if (spec.required) return p.error(Errc::config_missing_key, "required key is missing");
   t = spec.default_value;
@@ -247,7 +274,8 @@ Status set_enum(const Node& value, const FieldSpec& spec,
                 const std::function<Status(std::string_view)>& setter) {
   auto text = value.scalar();
   std::string choices;
-  for (const auto& c : spec.choices) choices += (choices.empty() ? "" : ", ") + c;
+  for (const auto& c : spec.choices)
+    choices += (choices.empty() ? "" : ", ") + c;
   if (!text.ok() || !setter(*text).ok()) {
     return value.error(Errc::config_bad_value,
                        "invalid value" + got(value) + "; valid choices: " + choices);
@@ -255,12 +283,13 @@ Status set_enum(const Node& value, const FieldSpec& spec,
   return ok_status();
 }
 
-Status join(std::vector<Error>& errors) {
+}  // namespace detail
+
+Status join_errors(const std::vector<Error>& errors) {
   if (errors.empty()) return ok_status();
   std::string msg;
-  for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e.message();
+  for (const auto& e : errors)
+    msg += (msg.empty() ? "" : "\n") + e.message();
   return Error(errors.front().code(), msg);
 }
-
-}  // namespace detail
 }  // namespace envmon::config

@@ -17,12 +17,15 @@ class Node {
  public:
   Node() = default;
   Node(YAML::Node yaml, std::string file, std::string path, int line_hint = 0)
-      : yaml_(std::move(yaml)), file_(std::move(file)), path_(std::move(path)), line_hint_(line_hint) {}
+      : yaml_(std::move(yaml)),
+        file_(std::move(file)),
+        path_(std::move(path)),
+        line_hint_(line_hint) {}
 
   const YAML::Node& yaml() const { return yaml_; }
   const std::string& file() const { return file_; }
   const std::string& path() const { return path_; }  // "sources[0].poll_interval_secs"
-  int line() const;  // 1-based; 0 when unknown
+  int line() const;                                  // 1-based; 0 when unknown
   bool defined() const { return yaml_.IsDefined() && !yaml_.IsNull(); }
   bool is_map() const { return yaml_.IsMap(); }
   bool is_sequence() const { return yaml_.IsSequence(); }
@@ -56,6 +59,10 @@ Result<std::string> substitute_env(const std::string& text, const std::string& n
 // for the caller (for example the `type` of a tagged section or its variant block).
 Status apply_field(const Node& value, const FieldSpec& spec, std::string_view text,
                    const std::function<Status(std::string_view)>& set);
+
+// Several config errors as one (each already names file, line and key), one per line; the code
+// is the first error's.
+Status join_errors(const std::vector<Error>& errors);
 
 template <typename T>
 Status fill(const Node& node, const Schema<T>& schema, T& out,

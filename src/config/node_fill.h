@@ -19,7 +19,6 @@ Status set_default(const FieldSpec& spec, const Node& parent, std::string& targe
 Status set_default(const FieldSpec& spec, const Node& parent, std::vector<std::string>& target);
 Status set_enum(const Node& value, const FieldSpec& spec,
                 const std::function<Status(std::string_view)>& setter);
-Status join(std::vector<Error>& errors);
 
 }  // namespace detail
 
@@ -47,7 +46,8 @@ Status fill(const Node& node, const Schema<T>& schema, T& out,
         [&](auto&& target) -> Status {
           using V = std::decay_t<decltype(target)>;
           if constexpr (std::is_same_v<V, typename Schema<T>::Setter>) {
-            const std::string text = value.defined() ? value.scalar().value_or("") : field.spec.default_value;
+            const std::string text =
+                value.defined() ? value.scalar().value_or("") : field.spec.default_value;
             if (!value.defined()) return target(out, text);
             return detail::set_enum(value, field.spec,
                                     [&](std::string_view t) { return target(out, t); });
@@ -59,7 +59,7 @@ Status fill(const Node& node, const Schema<T>& schema, T& out,
         field.target);
     if (!s.ok()) errors.push_back(s.error());
   }
-  return detail::join(errors);
+  return join_errors(errors);
 }
 
 }  // namespace envmon::config

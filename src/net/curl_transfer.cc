@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 #include "net/url.h"
@@ -21,16 +22,15 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-bool header_is(std::string_view line, std::string_view name) {
-  if (line.size() <= name.size() || line[name.size()] != ':') return false;
-  return std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
+// The trimmed value of `line` when it is header `name` (case-insensitive), else nullopt.
+std::optional<std::string> header_value(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return std::nullopt;
+  const bool same = std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
     return std::tolower(static_cast<unsigned char>(a)) ==
            std::tolower(static_cast<unsigned char>(b));
   });
-}
-
-std::string header_value(std::string_view line, size_t name_len) {
-  std::string_view v = line.substr(name_len + 1);
+  if (!same) return std::nullopt;
+  std::string_view v = line.substr(name.size() + 1);
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front())) != 0)
     v.remove_prefix(1);
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back())) != 0)
@@ -45,10 +45,10 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (line.starts_with("HTTP/")) {  // a new response (after a redirect or 100-continue)
     t->retry_after.clear();
     t->content_type.clear();
-  } else if (header_is(line, "retry-after")) {
-    t->retry_after = header_value(line, 11);
-  } else if (header_is(line, "content-type")) {
-    t->content_type = header_value(line, 12);
+  } else if (auto v = header_value(line, "retry-after")) {
+    t->retry_after = std::move(*v);
+  } else if (auto ct = header_value(line, "content-type")) {
+    t->content_type = std::move(*ct);
   }
   return n;
 }

@@ -15,9 +15,29 @@ bool unreserved(char c) {
          c == '~';
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+}
+
+// A parameter name as a server reads it: percent-decoded and lower-cased.
+std::string normalized_name(std::string_view name) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const int hi = name[i] == '%' && i + 2 < name.size() ? hex_digit(name[i + 1]) : -1;
+    const int lo = hi >= 0 ? hex_digit(name[i + 2]) : -1;
+    const char c = lo >= 0 ? static_cast<char>(hi * 16 + lo) : name[i];
+    if (lo >= 0) i += 2;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
 bool is_secret(std::string_view name, const std::vector<std::string>& secrets) {
+  const std::string n = normalized_name(name);
   return std::any_of(secrets.begin(), secrets.end(),
-                     [&](const std::string& s) { return s == name; });
+                     [&](const std::string& s) { return normalized_name(s) == n; });
 }
 
 // Rewrites one "name=value" pair of a query.
@@ -30,6 +50,17 @@ void append_param(std::string& out, std::string_view pair,
   } else {
     out.append(pair);
   }
+}
+
+// "scheme://user:pass@host/..." -> "scheme://REDACTED@host/...".
+std::string redact_userinfo(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const size_t begin = scheme + 3;
+  const size_t end = url.find_first_of("/?#", begin);
+  const size_t at = url.substr(begin, end == std::string_view::npos ? end : end - begin).rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, begin)) + "REDACTED" + std::string(url.substr(begin + at));
 }
 
 }  // namespace
@@ -63,23 +94,22 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-std::string redact_query(std::string_view url, const std::vector<std::string>& secret_params) {
+std::string redact_query(std::string_view raw_url, const std::vector<std::string>& secret_params) {
+  const std::string url = redact_userinfo(raw_url);
   const size_t q = url.find('?');
-  if (q == std::string_view::npos) return std::string(url);
+  if (q == std::string::npos) return url;
   const size_t hash = url.find('#', q);
   const std::string_view query =
-      url.substr(q + 1, hash == std::string_view::npos ? hash : hash - q - 1);
+      std::string_view(url).substr(q + 1, hash == std::string::npos ? hash : hash - q - 1);
   std::string out(url.substr(0, q + 1));
   size_t start = 0;
-  while (start <= query.size()) {
-    const size_t amp = query.find('&', start);
-    const size_t end = amp == std::string_view::npos ? query.size() : amp;
-    append_param(out, query.substr(start, end - start), secret_params);
-    if (amp == std::string_view::npos) break;
-    out.push_back('&');
-    start = amp + 1;
+  for (size_t i = 0; i <= query.size(); ++i) {
+    if (i < query.size() && query[i] != '&' && query[i] != ';') continue;
+    append_param(out, query.substr(start, i - start), secret_params);
+    if (i < query.size()) out.push_back(query[i]);
+    start = i + 1;
   }
-  if (hash != std::string_view::npos) out.append(url.substr(hash));
+  if (hash != std::string::npos) out.append(url.substr(hash));
   return out;
 }
 
@@ -92,14 +122,15 @@ std::optional<Seconds> parse_retry_after(std::string_view value, Timestamp now) 
   if (std::isdigit(static_cast<unsigned char>(value.front())) != 0) {
     int64_t secs = 0;
     const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
-    if (ec != std::errc() || ptr != value.data() + value.size()) return std::nullopt;
-    return Seconds(secs);
+    if (ptr != value.data() + value.size()) return std::nullopt;      // "12abc", "1.5"
+    if (ec == std::errc::result_out_of_range) return kMaxRetryAfter;  // all digits, just huge
+    return std::min(Seconds(secs), kMaxRetryAfter);
   }
   const std::string text(value);
   const time_t at = curl_getdate(text.c_str(), nullptr);
   if (at < 0) return std::nullopt;
   const int64_t delta = static_cast<int64_t>(at) - to_unix_ms(now) / 1000;
-  return Seconds(std::max<int64_t>(0, delta));
+  return std::min(Seconds(std::max<int64_t>(0, delta)), kMaxRetryAfter);
 }
 
 std::string sanitize_error_text(std::string_view text) {

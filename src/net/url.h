@@ -16,10 +16,18 @@ std::string format_coordinate(double degrees);
 
 // The URL with the value of every query parameter named in `secret_params` replaced by
 // "REDACTED" (appid=abc -> appid=REDACTED), so the result is safe for logs and dead letters.
+// Names match case-insensitively and after percent-decoding (servers accept APPID and app%69d
+// alike), '&' and ';' both separate parameters, and user:password@ is redacted too: erring
+// towards over-redaction is harmless, a leaked key is not.
 std::string redact_query(std::string_view url, const std::vector<std::string>& secret_params);
 
+// The longest pause a Retry-After may ask for. A larger (or garbage-sized) value is clamped, so
+// one bad header can neither overflow the millisecond clock nor silence a source for weeks; a
+// provider that really means longer answers 429 again after the cap.
+inline constexpr Seconds kMaxRetryAfter{86400};
+
 // A Retry-After header value: delta-seconds ("120") or an HTTP-date (turned into a delay from
-// `now`, never negative). Anything else: nullopt.
+// `now`, never negative), clamped to kMaxRetryAfter. Anything else: nullopt.
 std::optional<Seconds> parse_retry_after(std::string_view value, Timestamp now);
 
 // curl's error text made safe to log: cut at the first '?' (a query may hold a key) and at any

@@ -24,6 +24,27 @@ TEST(RedactQuery, ReplacesOnlySecretValues) {
   EXPECT_EQ(redact_query("https://api.x/a?mytoken=abc", {"token"}), "https://api.x/a?mytoken=abc");
 }
 
+TEST(RedactQuery, OddUrlsNeverLeakAndNeverBreak) {
+  const std::vector<std::string> s{"appid"};
+  // Spellings a server still reads as the key.
+  EXPECT_EQ(redact_query("https://x/a?APPID=k", s), "https://x/a?APPID=REDACTED");
+  EXPECT_EQ(redact_query("https://x/a?app%69d=k", s), "https://x/a?app%69d=REDACTED");
+  EXPECT_EQ(redact_query("https://x/a?lat=1;appid=k", s), "https://x/a?lat=1;appid=REDACTED");
+  EXPECT_EQ(redact_query("https://x/a?appid=k&appid=k2", s),
+            "https://x/a?appid=REDACTED&appid=REDACTED");
+  EXPECT_EQ(redact_query("https://user:pw@x/a?lat=1", s), "https://REDACTED@x/a?lat=1");
+  EXPECT_EQ(redact_query("https://user:pw@x", s), "https://REDACTED@x");
+  // Degenerate queries come back unchanged (nothing secret in them).
+  for (const char* odd : {"https://x/a?", "https://x/a??", "https://x/a?&&", "https://x/a?appid",
+                          "https://x/a?=k", "https://x/a?%", "https://x/a?app%6", "", "?", "&"}) {
+    EXPECT_EQ(redact_query(odd, s), odd) << odd;
+  }
+  EXPECT_EQ(redact_query("https://x/a?appid=", s), "https://x/a?appid=REDACTED");
+  EXPECT_EQ(redact_query("https://x/a?appid==k=", s), "https://x/a?appid=REDACTED");
+  EXPECT_EQ(redact_query("https://x/a#f?appid=k", s), "https://x/a#f?appid=REDACTED");
+  EXPECT_EQ(redact_query("https://x/a@b?appid=k", s), "https://x/a@b?appid=REDACTED");
+}
+
 TEST(ParseRetryAfter, DeltaSecondsAndHttpDate) {
   const Timestamp now = from_unix_ms(784111777000);  // Sun, 06 Nov 1994 08:49:37 GMT
   EXPECT_EQ(parse_retry_after("120", now), Seconds(120));
@@ -35,10 +56,26 @@ TEST(ParseRetryAfter, DeltaSecondsAndHttpDate) {
   EXPECT_FALSE(parse_retry_after("", now).has_value());
 }
 
+TEST(ParseRetryAfter, GarbageIsNulloptAndHugeIsClamped) {
+  const Timestamp now = from_unix_ms(784111777000);
+  for (const char* bad : {"-5", "+5", "1.5", "0x10", "120 seconds", "soon", "tomorrow", "Mon",
+                          "12:00", " ", "\t", "\x01", "Sun, 99 Foo 1994 08:49:37 GMT"}) {
+    EXPECT_FALSE(parse_retry_after(bad, now).has_value()) << bad;
+  }
+  EXPECT_EQ(parse_retry_after("86401", now), kMaxRetryAfter);
+  EXPECT_EQ(parse_retry_after("9223372036854775807", now), kMaxRetryAfter);
+  EXPECT_EQ(parse_retry_after("99999999999999999999999999", now), kMaxRetryAfter);
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 9999 08:49:37 GMT", now), kMaxRetryAfter);
+}
+
 TEST(SanitizeErrorText, DropsUrlsAndQueries) {
   EXPECT_EQ(sanitize_error_text("Could not resolve host: api.x"), "Could not resolve host: api.x");
   EXPECT_EQ(sanitize_error_text("Bad URL https://api.x/a?appid=k"), "Bad URL");
   EXPECT_EQ(sanitize_error_text("bad thing ?appid=k"), "bad thing");
+  EXPECT_EQ(sanitize_error_text("URL rejected: ftp://user:pw@h/x"), "URL rejected");
+  EXPECT_EQ(sanitize_error_text("://"), "");
+  EXPECT_EQ(sanitize_error_text(""), "");
+  EXPECT_EQ(sanitize_error_text("?"), "");
 }
 
 TEST(TransportErrorName, NamesEveryValue) {

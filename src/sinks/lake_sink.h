@@ -1,20 +1,16 @@
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bus/bus.h"
 #include "core/component.h"
 #include "lake/raw_lake.h"
 #include "model/reading.h"
-#include "sinks/sink_common.h"
 #include "sinks/sink_config.h"
+#include "sinks/sink_loop.h"
 
 namespace envmon::sinks {
 
@@ -22,7 +18,7 @@ namespace envmon::sinks {
 // commits. It flushes at least every flush_interval_ms and as soon as max_uncommitted_messages
 // wait, so the in-memory bus (which retains messages until every group commits) never blocks
 // producers for long. A payload that does not decode is still kept, under source "_undecodable".
-class LakeSink {
+class LakeSink final : private SinkHandler {
  public:
   static constexpr const char* kGroup = "lake";
 
@@ -30,7 +26,7 @@ class LakeSink {
   // forbid caching its data, so retention is a per-source choice (counted as discarded).
   LakeSink(ComponentContext ctx, bus::Bus& bus, lake::RawLake& lake, LakeSinkConfig config,
            std::set<std::string> excluded_sources = {});
-  ~LakeSink();
+  ~LakeSink() override;
   LakeSink(const LakeSink&) = delete;
   LakeSink& operator=(const LakeSink&) = delete;
 
@@ -41,28 +37,20 @@ class LakeSink {
   void stop();
 
  private:
-  void run();
-  bool should_exit();
-  void append(const bus::Message& m);
-  bool flush_due() const;
-  // Flushes the lake (retrying retryable errors) and commits the pending offsets.
-  Status flush_and_commit();
+  // SinkHandler: buffer in the lake as messages arrive, flush on size/age, retry every error.
+  PollLimits next_poll(const LoopState& state) const override;
+  void take(std::vector<bus::Message>& polled) override;
+  bool flush_due(const LoopState& state) const override;
+  Status flush() override;
+
+  // Appends one message; returns false when its source is excluded from the lake.
+  bool append(const bus::Message& m);
 
   ComponentContext ctx_;
-  bus::Bus& bus_;
   lake::RawLake& lake_;
-  LakeSinkConfig config_;
   std::set<std::string> excluded_sources_;
-  std::unique_ptr<bus::Consumer> consumer_;
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  std::mutex drain_mutex_;
-  DrainTarget drain_;
-  std::chrono::steady_clock::time_point drain_deadline_{};
-  bus::OffsetMap pending_;
-  int64_t pending_messages_ = 0;
-  std::chrono::steady_clock::time_point last_flush_{};
   Reading scratch_;  // decode buffer reused across messages
+  SinkLoop loop_;    // last: built after, and stopped before, what its thread uses
 };
 
 }  // namespace envmon::sinks

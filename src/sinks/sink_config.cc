@@ -1,5 +1,7 @@
 #include "sinks/sink_config.h"
 
+#include <string>
+
 namespace envmon::sinks {
 
 const config::Schema<SinkConfig>& sink_schema() {
@@ -29,6 +31,12 @@ std::vector<config::SchemaDoc> sink_schema_docs() {
 Result<SinkConfig> parse_sink_config(const config::Node& settings) {
   SinkConfig out;
   ENVMON_TRY(config::fill(settings, sink_schema(), out));
+  // The backoff doubles from retry_initial_ms and is capped at retry_max_ms.
+  if (out.retry_max_ms < out.retry_initial_ms) {
+    return settings.child("retry_max_ms")
+        .error(Errc::config_bad_value,
+               "must be >= retry_initial_ms (" + std::to_string(out.retry_initial_ms) + ")");
+  }
   return out;
 }
 

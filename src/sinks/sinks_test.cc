@@ -227,6 +227,111 @@ TEST_F(SinkTest, LakeSinkWritesRawMessagesThenCommits) {
   EXPECT_TRUE(undecodable_partition);
 }
 
+// Every message is decoded once: a split after a permanent error must not decode (and count,
+// and dead-letter) an undecodable message again.
+TEST_F(SinkTest, StoreSinkDecodesOnceWhenSplittingABatch) {
+  FlakyStore store(*bus_, 0);
+  const Errc bad_json = decode_reading("{not json").error().code();
+  for (int i = 0; i < 8; ++i) {
+    if (i == 2) {
+      send(bus::Topic::curated, "k", "{not json");
+    } else {
+      send(bus::Topic::curated, "k",
+           encode_reading(reading(i == 5 ? "bad" : "good", kT0 + Seconds(i))));
+    }
+  }
+  ComponentContext c = ctx("store");
+  const auto metrics = c.metrics;
+  {
+    StoreSink sink(std::move(c), *bus_, store, config_, nullptr);
+    ASSERT_TRUE(sink.start().ok());
+    sink.stop();
+  }
+  EXPECT_EQ(store.stations_written.size(), 6u);
+  ASSERT_EQ(store.dead.size(), 2u);
+  int decode_letters = 0;
+  for (const auto& d : store.dead)
+    decode_letters += d.stage == "sink:store:decode" ? 1 : 0;
+  EXPECT_EQ(decode_letters, 1);
+  EXPECT_EQ(metrics->errors_total("decode", errc_name(bad_json)), 1);
+  EXPECT_EQ(metrics->received_total(), 8);
+  EXPECT_EQ(metrics->sent_total(), 8);
+  EXPECT_EQ(committed("store", bus::Topic::curated), 8);
+}
+
+TEST_F(SinkTest, StoreSinkDeadLettersMalformedAggregatesAndDeadLetters) {
+  FlakyStore store(*bus_, 0);
+  send(bus::Topic::aggregates, "delhi", R"({"v":1,"source":"sim","station":"delhi"})");
+  send(bus::Topic::dead_letter, "x", "[1,2,3]");
+  {
+    StoreSink sink(ctx("store"), *bus_, store, config_, nullptr);
+    ASSERT_TRUE(sink.start().ok());
+    sink.stop();
+  }
+  ASSERT_EQ(store.dead.size(), 2u);
+  for (const auto& d : store.dead) {
+    EXPECT_EQ(d.stage, "sink:store:decode");
+    EXPECT_FALSE(d.reason.empty());
+    EXPECT_TRUE(d.error_code.starts_with("decode_")) << d.error_code;
+  }
+  EXPECT_EQ(store.dead[0].topic == "aggregates" ? store.dead[0].payload : store.dead[1].payload,
+            R"({"v":1,"source":"sim","station":"delhi"})");
+  EXPECT_EQ(committed("store", bus::Topic::aggregates), 1);
+  EXPECT_EQ(committed("store", bus::Topic::dead_letter), 1);
+}
+
+TEST_F(SinkTest, LakeSinkCountsExcludedDuplicateAndUndecodableMessages) {
+  auto store = lake::make_file_object_store((dir_ / "lake").string());
+  lake::RawLake raw(*store, lake::RawLakeConfig{});
+  for (int i = 0; i < 3; ++i)
+    send(bus::Topic::raw, "delhi", encode_reading(reading("delhi", kT0 + Seconds(i), "waqi")));
+  const std::string twice = encode_reading(reading("delhi", kT0));
+  send(bus::Topic::raw, "delhi", twice);
+  send(bus::Topic::raw, "delhi", twice);
+  send(bus::Topic::raw, "delhi", "{\"v\":1");
+  ComponentContext c = ctx("lake");
+  const auto metrics = c.metrics;
+  {
+    LakeSink sink(std::move(c), *bus_, raw, config_, {"waqi"});
+    ASSERT_TRUE(sink.start().ok());
+    sink.stop();
+  }
+  EXPECT_EQ(metrics->discarded_total("lake_retention_none"), 3);
+  EXPECT_EQ(metrics->discarded_total("already_in_lake"), 1);
+  EXPECT_EQ(metrics->errors_total("decode", errc_name(decode_reading("{\"v\":1").error().code())),
+            1);
+  EXPECT_EQ(metrics->sent_total(), 6);
+  EXPECT_EQ(committed("lake", bus::Topic::raw), 6);
+}
+
+TEST(SinkConfigTest, RejectsMalformedSettingsNamingTheKey) {
+  struct Case {
+    const char* yaml;
+    Errc code;
+    const char* mentions;
+  };
+  const Case cases[] = {
+      {"max_batch_messages: lots\n", Errc::config_bad_value, "max_batch_messages"},
+      {"max_batch_messages: 1.5\n", Errc::config_bad_value, "max_batch_messages"},
+      {"max_batch_messages: 0\n", Errc::config_bad_value, "max_batch_messages"},
+      {"poll_timeout_ms: -5\n", Errc::config_bad_value, "poll_timeout_ms"},
+      {"drain_timeout_ms: [1, 2]\n", Errc::config_bad_value, "drain_timeout_ms"},
+      {"flush_ms: 10\n", Errc::config_unknown_key, "flush_ms"},
+      {"retry_initial_ms: 500\nretry_max_ms: 100\n", Errc::config_bad_value, "retry_max_ms"},
+      {"- max_batch_messages\n", Errc::config_bad_value, "mapping"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    auto node = config::load_text(c.yaml, "t.yaml");
+    ASSERT_TRUE(node.ok());
+    auto cfg = parse_sink_config(*node);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().code(), c.code) << cfg.error().to_string();
+    EXPECT_NE(cfg.error().to_string().find(c.mentions), std::string::npos)
+        << cfg.error().to_string();
+  }
+}
+
 TEST(SinkConfigTest, ParsesAndDocuments) {
   auto node = config::load_text("max_batch_messages: 10\n", "t.yaml");
   ASSERT_TRUE(node.ok());

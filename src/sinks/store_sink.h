@@ -1,16 +1,14 @@
 #pragma once
 
-#include <atomic>
+#include <cstdint>
 #include <functional>
-#include <memory>
-#include <mutex>
-#include <thread>
+#include <string_view>
 #include <vector>
 
 #include "bus/bus.h"
 #include "core/component.h"
-#include "sinks/sink_common.h"
 #include "sinks/sink_config.h"
+#include "sinks/sink_loop.h"
 #include "store/store.h"
 
 namespace envmon::sinks {
@@ -21,13 +19,13 @@ namespace envmon::sinks {
 // - A message that does not decode becomes a dead_letters row (never dropped).
 // - Retryable store errors are retried with exponential backoff, without committing.
 // - A permanent error splits the batch to isolate the bad message, which is dead-lettered.
-class StoreSink {
+class StoreSink final : private SinkHandler {
  public:
   static constexpr const char* kGroup = "store";
 
   StoreSink(ComponentContext ctx, bus::Bus& bus, store::Store& store, StoreSinkConfig config,
             std::function<void()> on_committed);
-  ~StoreSink();
+  ~StoreSink() override;
   StoreSink(const StoreSink&) = delete;
   StoreSink& operator=(const StoreSink&) = delete;
 
@@ -37,28 +35,38 @@ class StoreSink {
   void stop();
 
  private:
-  void run();
-  bool should_exit();
-  // Writes messages [first, last) in one batch; isolates and dead-letters permanent failures.
-  Status write_range(const std::vector<bus::Message>& msgs, size_t first, size_t last);
-  store::WriteBatch build_batch(const std::vector<bus::Message>& msgs, size_t first, size_t last);
-  void decode_into(const bus::Message& m, store::WriteBatch& batch);
+  // Where one taken message's decoded form sits in batch_ (each message is decoded once; a split
+  // after a permanent error copies the decoded rows instead of decoding again).
+  enum class Kind : uint8_t { reading, aggregate, dead_letter };
+  struct Slot {
+    Kind kind;
+    size_t index;
+  };
+
+  // SinkHandler: decode on take, write every poll in one batch.
+  PollLimits next_poll(const LoopState& state) const override;
+  void take(std::vector<bus::Message>& polled) override;
+  bool flush_due(const LoopState& state) const override;
+  Status flush() override;
+  void committed() override;
+
+  void decode(const bus::Message& m);
+  // Writes taken messages [first, last); isolates and dead-letters permanent failures.
+  Status write_range(size_t first, size_t last);
+  store::WriteBatch sub_batch(size_t first, size_t last) const;
+  Status dead_letter_rejected(size_t i, const Error& rejected);
   DeadLetter dead_letter(const bus::Message& m, const Error& e, std::string_view stage) const;
-  // Retries retryable errors until success, a permanent error, or the drain deadline.
   Status write_with_retry(const store::WriteBatch& batch);
-  bool abandoning() const;
 
   ComponentContext ctx_;
-  bus::Bus& bus_;
   store::Store& store_;
-  StoreSinkConfig config_;
   std::function<void()> on_committed_;
-  std::unique_ptr<bus::Consumer> consumer_;
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  std::mutex drain_mutex_;
-  DrainTarget drain_;
-  std::chrono::steady_clock::time_point drain_deadline_{};
+  // Taken since the last flush: the messages (kept for dead letters), their decoded rows, and
+  // where each message's row is.
+  std::vector<bus::Message> msgs_;
+  store::WriteBatch batch_;
+  std::vector<Slot> slots_;
+  SinkLoop loop_;  // last: built after, and stopped before, what its thread uses
 };
 
 }  // namespace envmon::sinks

@@ -61,7 +61,7 @@ void add_producer(config::Schema<C>& s) {
                "Largest message the producer accepts; larger ones fail at send")
       .integer("queue_max_messages", &C::queue_max_messages, 100000, "messages", 1, 10000000,
                "Messages awaiting broker acknowledgement before send blocks (back-pressure)")
-      .integer("delivery_timeout_ms", &C::delivery_timeout_ms, 300000, "ms", 1000, 2147483647,
+      .integer("delivery_timeout_ms", &C::delivery_timeout_ms, 300000, "ms", 1000, kMaxInt,
                "How long the producer retries a message before it fails (reported at the next "
                "send/flush); must exceed linger_ms");
 }

@@ -36,6 +36,8 @@ struct KafkaBusConfig {
   int64_t max_poll_interval_ms = 300000;
   // Start-up and admin calls (topic creation, metadata, committed offsets).
   int64_t admin_timeout_ms = 15000;
+
+  friend bool operator==(const KafkaBusConfig&, const KafkaBusConfig&) = default;
 };
 
 const config::Schema<KafkaBusConfig>& kafka_bus_schema();

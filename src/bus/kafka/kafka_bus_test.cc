@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <thread>
 
@@ -135,6 +136,57 @@ TEST_F(KafkaBusTest, ReplayHeaderRoundTrips) {
   ASSERT_EQ(got.size(), 2u);
   EXPECT_TRUE(got[0].replay);
   EXPECT_FALSE(got[1].replay);
+}
+
+// Records from a producer outside envmon: headers missing or unreadable.
+void produce_foreign(const KafkaBusConfig& config, const std::string& topic,
+                     const std::vector<std::pair<std::string, const char*>>& key_and_version) {
+  kafka::BusState state;
+  state.config = config;
+  auto conf = kafka::make_conf(state, {});
+  ASSERT_TRUE(conf.ok());
+  auto rk = kafka::make_handle(RD_KAFKA_PRODUCER, std::move(*conf));
+  ASSERT_TRUE(rk.ok());
+  for (const auto& [key, version] : key_and_version) {
+    std::vector<rd_kafka_vu_t> vus(4);
+    vus[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+    vus[0].u.cstr = topic.c_str();
+    vus[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+    vus[1].u.i32 = 0;
+    vus[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+    vus[2].u.i = RD_KAFKA_MSG_F_COPY;
+    vus[3].vtype = RD_KAFKA_VTYPE_KEY;
+    vus[3].u.mem = {const_cast<char*>(key.data()), key.size()};
+    if (version != nullptr) {
+      vus.push_back({});
+      vus.back().vtype = RD_KAFKA_VTYPE_HEADER;
+      vus.back().u.header = {kafka::kSchemaVersionHeader, version,
+                             static_cast<ssize_t>(std::strlen(version))};
+      vus.push_back({});
+      vus.back().vtype = RD_KAFKA_VTYPE_HEADER;
+      vus.back().u.header = {kafka::kReplayHeader, "maybe", 5};
+    }
+    rd_kafka_error_t* error = rd_kafka_produceva(rk->get(), vus.data(), vus.size());
+    ASSERT_EQ(error, nullptr) << rd_kafka_error_string(error);
+  }
+  ASSERT_EQ(rd_kafka_flush(rk->get(), static_cast<int>(kWait.count())), RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+TEST_F(KafkaBusTest, ForeignRecordsAreDeliveredWithAnUnusableVersionInsteadOfDropped) {
+  auto bus = open();
+  ASSERT_TRUE(bus);
+  produce_foreign(config_, config_.topic_prefix + "raw",
+                  {{"none", nullptr}, {"bad", "v2"}, {"huge", "99999999999"}, {"two", "2"}});
+  auto cons = *bus->consumer("g", {Topic::raw});
+  auto got = poll_n(*cons, 4);
+  ASSERT_EQ(got.size(), 4u);
+  const std::map<std::string, int32_t> expected = {
+      {"none", 1}, {"bad", 0}, {"huge", 0}, {"two", 2}};
+  for (const auto& m : got) {
+    EXPECT_EQ(m.schema_version, expected.at(m.key)) << m.key;
+    EXPECT_FALSE(m.replay) << m.key << ": only '1' or 'true' mark a replay";
+    EXPECT_TRUE(m.payload.empty()) << "a record without value reads as an empty payload";
+  }
 }
 
 TEST_F(KafkaBusTest, NewMemberResumesAfterTheCommit) {

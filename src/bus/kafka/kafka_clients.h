@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -18,7 +19,8 @@ namespace envmon::bus::kafka {
 class KafkaProducer final : public Producer {
  public:
   static Result<std::unique_ptr<KafkaProducer>> create(BusState& state);
-  KafkaProducer(BusState& state, HandlePtr rk) : state_(state), rk_(std::move(rk)) {}
+  KafkaProducer(BusState& state, HandlePtr rk, std::array<TopicPtr, kTopicCount> topics)
+      : state_(state), rk_(std::move(rk)), topics_(std::move(topics)) {}
   ~KafkaProducer() override;
 
   Status send(Message message, Millis timeout) override;
@@ -32,6 +34,7 @@ class KafkaProducer final : public Producer {
   struct Delivery {
     std::atomic<int64_t> delivered{0};
     std::atomic<int64_t> failed{0};
+    std::atomic<bool> has_failure{false};  // lets send() skip the mutex on the common path
     std::mutex mutex;
     std::optional<Error> failure;
   };
@@ -43,6 +46,10 @@ class KafkaProducer final : public Producer {
   BusState& state_;
   Delivery delivery_;  // declared before rk_: destroyed after the handle stops calling back
   HandlePtr rk_;
+  // One handle per topic, made once: naming the topic in each produce call would make
+  // librdkafka look it up (and the bus build its name) for every message. Declared after rk_
+  // so they are released before the client.
+  std::array<TopicPtr, kTopicCount> topics_;
 };
 
 // A member of a consumer group (manual commits, cooperative-sticky assignment).

@@ -151,8 +151,7 @@ Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
   const auto deadline = SteadyClock::now() + timeout;
   std::vector<Message> out;
   while (out.size() < max && !state_.closed) {
-    const Millis left =
-        std::max(Millis(0), std::chrono::duration_cast<Millis>(deadline - SteadyClock::now()));
+    const Millis left = remaining(deadline);
     auto got = next(out.empty() ? std::min(left, kSlice) : Millis(0));
     if (!got.ok()) return got.error();
     if (got->has_value()) {
@@ -172,11 +171,12 @@ Status KafkaConsumer::commit(const OffsetMap& offsets) {
     rd_kafka_topic_partition_list_add(list.get(), state_.topic_of(tp.topic).c_str(), tp.partition)
         ->offset = next;
   }
-  const std::string context = "commit group " + group_ + " " + describe(list.get());
-  if (auto err = rd_kafka_commit(rk_.get(), list.get(), 0)) return kafka_error(err, context);
+  const auto failed = [&](rd_kafka_resp_err_t err) {  // the context is only built on failure
+    return kafka_error(err, "commit group " + group_ + " " + describe(list.get()));
+  };
+  if (auto err = rd_kafka_commit(rk_.get(), list.get(), 0)) return failed(err);
   for (int i = 0; i < list->cnt; ++i) {
-    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return kafka_error(list->elems[i].err, context);
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) return failed(list->elems[i].err);
   }
   return ok_status();
 }

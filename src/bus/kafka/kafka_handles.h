@@ -1,7 +1,9 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -37,6 +39,9 @@ struct EventDeleter {
 struct QueueDeleter {
   void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
 };
+struct TopicDeleter {
+  void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
+};
 struct MetadataDeleter {
   void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
 };
@@ -46,6 +51,7 @@ using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, Partit
 using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
+using TopicPtr = std::unique_ptr<rd_kafka_topic_t, TopicDeleter>;
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 
 inline constexpr const char* kSchemaVersionHeader = "envmon-schema-version";
@@ -62,6 +68,12 @@ struct BusState {
   std::string topic_of(Topic t) const { return config.topic_prefix + std::string(topic_name(t)); }
   int32_t partitions_of(Topic t) const { return partitions[static_cast<size_t>(t)]; }
 };
+
+// Time left until `deadline`, never negative (blocking calls wait in slices of it).
+inline Millis remaining(std::chrono::steady_clock::time_point deadline) {
+  return std::max(Millis(0),
+                  std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()));
+}
 
 // A configuration with the common settings (bootstrap, client id, logging) plus `extra`.
 // The client's opaque is `state` (its logger receives librdkafka's log lines).

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <chrono>
 
 #include "bus/kafka/kafka_clients.h"
@@ -30,11 +32,8 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* record, void* opaque) {
   if (!delivery->failure) {
     delivery->failure = kafka_error(record->err, "delivery to " + where + " failed (" +
                                                      std::to_string(failed) + " message(s) lost)");
+    delivery->has_failure = true;
   }
-}
-
-Millis remaining(SteadyClock::time_point deadline) {
-  return std::max(Millis(0), std::chrono::duration_cast<Millis>(deadline - SteadyClock::now()));
 }
 
 rd_kafka_vu_t vu(rd_kafka_vtype_t type) {
@@ -60,7 +59,13 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(BusState& state) {
   rd_kafka_conf_set_dr_msg_cb(conf->get(), on_delivery);
   auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(*conf));
   if (!rk.ok()) return rk.error();
-  return std::make_unique<KafkaProducer>(state, std::move(*rk));
+  std::array<TopicPtr, kTopicCount> topics;
+  for (Topic t : kAllTopics) {
+    TopicPtr& topic = topics[static_cast<size_t>(t)];
+    topic.reset(rd_kafka_topic_new(rk->get(), state.topic_of(t).c_str(), nullptr));
+    if (!topic) return kafka_error(rd_kafka_last_error(), "producer topic " + state.topic_of(t));
+  }
+  return std::make_unique<KafkaProducer>(state, std::move(*rk), std::move(topics));
 }
 
 KafkaProducer::~KafkaProducer() {
@@ -77,42 +82,44 @@ Status KafkaProducer::take_failure() {
     return Error(Errc::io, std::string("producer fenced by a fatal error: ") + reason.data() +
                                " (" + rd_kafka_err2name(fatal) + ")");
   }
+  if (!delivery_.has_failure) return ok_status();
   std::lock_guard lock(delivery_.mutex);
   if (!delivery_.failure) return ok_status();
   Error e = *delivery_.failure;
   delivery_.failure.reset();
+  delivery_.has_failure = false;
   return e;
 }
 
+// Per message: no heap allocation on our side (fixed argument array, version printed on the
+// stack, cached topic handle); librdkafka copies key, payload and headers. `m` is non-const
+// only because librdkafka takes void* even with RD_KAFKA_MSG_F_COPY.
 Status KafkaProducer::produce_once(Message& m, int32_t partition, bool& queue_full) {
-  const std::string topic = state_.topic_of(m.topic);
-  const std::string version = std::to_string(m.schema_version);
-  std::vector<rd_kafka_vu_t> vus(7);
-  vus[0] = vu(RD_KAFKA_VTYPE_TOPIC);
-  vus[0].u.cstr = topic.c_str();
-  vus[1] = vu(RD_KAFKA_VTYPE_PARTITION);
-  vus[1].u.i32 = partition;
-  vus[2] = vu(RD_KAFKA_VTYPE_MSGFLAGS);
-  vus[2].u.i = RD_KAFKA_MSG_F_COPY;
-  vus[3] = vu(RD_KAFKA_VTYPE_KEY);
-  vus[3].u.mem = {m.key.data(), m.key.size()};
-  vus[4] = vu(RD_KAFKA_VTYPE_VALUE);
-  vus[4].u.mem = {m.payload.data(), m.payload.size()};
-  vus[5] = vu(RD_KAFKA_VTYPE_TIMESTAMP);
-  vus[5].u.i64 = to_unix_ms(m.timestamp);
-  vus[6] = vu(RD_KAFKA_VTYPE_OPAQUE);
-  vus[6].u.ptr = &delivery_;
-  vus.push_back(vu(RD_KAFKA_VTYPE_HEADER));
-  vus.back().u.header = {kSchemaVersionHeader, version.data(),
-                         static_cast<ssize_t>(version.size())};
-  if (m.replay) {
-    vus.push_back(vu(RD_KAFKA_VTYPE_HEADER));
-    vus.back().u.header = {kReplayHeader, "1", 1};
-  }
-  rd_kafka_error_t* error = rd_kafka_produceva(rk_.get(), vus.data(), vus.size());
+  rd_kafka_topic_t* topic = topics_[static_cast<size_t>(m.topic)].get();
+  std::array<char, 12> version{};
+  const auto printed =
+      std::to_chars(version.data(), version.data() + version.size(), m.schema_version);
+  std::array<rd_kafka_vu_t, 9> vus{};
+  size_t n = 0;
+  const auto add = [&](rd_kafka_vtype_t type) -> rd_kafka_vu_t& {
+    vus[n] = vu(type);
+    return vus[n++];
+  };
+  add(RD_KAFKA_VTYPE_RKT).u.rkt = topic;
+  add(RD_KAFKA_VTYPE_PARTITION).u.i32 = partition;
+  add(RD_KAFKA_VTYPE_MSGFLAGS).u.i = RD_KAFKA_MSG_F_COPY;
+  add(RD_KAFKA_VTYPE_KEY).u.mem = {m.key.data(), m.key.size()};
+  add(RD_KAFKA_VTYPE_VALUE).u.mem = {m.payload.data(), m.payload.size()};
+  add(RD_KAFKA_VTYPE_TIMESTAMP).u.i64 = to_unix_ms(m.timestamp);
+  add(RD_KAFKA_VTYPE_OPAQUE).u.ptr = &delivery_;
+  add(RD_KAFKA_VTYPE_HEADER).u.header = {kSchemaVersionHeader, version.data(),
+                                         printed.ptr - version.data()};
+  if (m.replay) add(RD_KAFKA_VTYPE_HEADER).u.header = {kReplayHeader, "1", 1};
+  rd_kafka_error_t* error = rd_kafka_produceva(rk_.get(), vus.data(), n);
   if (error == nullptr) return ok_status();
   queue_full = rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL;
-  return kafka_error(error, "send to " + topic + "[" + std::to_string(partition) + "]");
+  return kafka_error(error, "send to " + std::string(rd_kafka_topic_name(topic)) + "[" +
+                                std::to_string(partition) + "]");
 }
 
 Status KafkaProducer::send(Message message, Millis timeout) {

@@ -8,7 +8,9 @@ EngineMetrics::EngineMetrics(MetricsRegistry& r, std::string source)
   requests_ = &r.counter_family("envmon_source_http_requests_total",
                                 "HTTP requests by endpoint and outcome");
   duration_ =
-      &r.histogram_family("envmon_source_http_request_duration_seconds", "HTTP request duration");
+      &r.histogram_family("envmon_source_http_request_duration_seconds", "HTTP request duration")
+           .Add(base,
+                prometheus::Histogram::BucketBoundaries{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
   waits_ = &r.counter_family("envmon_source_http_rate_limit_waits_total",
                              "Fetches delayed by a quota window's token bucket");
   tokens_ = &r.gauge_family("envmon_source_http_tokens_available", "Tokens left in a quota bucket");
@@ -39,9 +41,7 @@ void EngineMetrics::request(std::string_view endpoint, std::string_view outcome,
   auto l = labels("endpoint", endpoint);
   l.emplace("outcome", std::string(outcome));
   requests_->Add(l).Increment();
-  static const prometheus::Histogram::BucketBoundaries kBuckets{0.05, 0.1, 0.25, 0.5, 1,
-                                                                2.5,  5,   10,   30};
-  duration_->Add({{"source", source_}}, kBuckets).Observe(seconds);
+  duration_->Observe(seconds);
 }
 
 void EngineMetrics::rate_limit_wait(std::string_view window) {

@@ -29,11 +29,11 @@ class EngineMetrics {
   MetricsRegistry* registry_;
   std::string source_;
   prometheus::Family<prometheus::Counter>* requests_;
-  prometheus::Family<prometheus::Histogram>* duration_;
   prometheus::Family<prometheus::Counter>* waits_;
   prometheus::Family<prometheus::Gauge>* tokens_;
   prometheus::Family<prometheus::Counter>* transitions_;
   prometheus::Family<prometheus::Gauge>* planned_;
+  prometheus::Histogram* duration_;
   prometheus::Gauge* in_flight_;
   prometheus::Counter* backoff_retries_;
   prometheus::Counter* retry_after_pauses_;

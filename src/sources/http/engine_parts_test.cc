@@ -212,5 +212,112 @@ TEST(PollerConfig, ResolveSecretNeverEchoesTheValue) {
   EXPECT_NE(nofile.error().message().find(path), std::string::npos);
 }
 
+TEST(PollerConfig, BadValuesAndUnknownKeysNameFileLineAndKey) {
+  auto node = config::load_text(
+      "limit_per_day: lots\n"
+      "budget_fraction: 2\n"
+      "timeout_ms: -5\n"
+      "limit_per_dya: 5\n"
+      "jitter_fraction: [0.1]\n"
+      "max_retries: 1.5\n"
+      "api_key_env: K\n",
+      "poll.yaml");
+  ASSERT_TRUE(node.ok());
+  PollerConfig out;
+  const Status s = fill_poller_config(*node, PollerDefaults{}, {"api_key_env"}, out);
+  ASSERT_FALSE(s.ok());
+  const std::string msg = s.error().message();
+  // Every bad line is reported at once, each with file, line and key; the passthrough key is not.
+  for (const char* where : {"poll.yaml:1:", "poll.yaml:2:", "poll.yaml:3:", "poll.yaml:4:",
+                            "poll.yaml:5:", "poll.yaml:6:"}) {
+    EXPECT_NE(msg.find(where), std::string::npos) << where << " in\n" << msg;
+  }
+  for (const char* key : {"limit_per_day", "budget_fraction", "timeout_ms", "limit_per_dya",
+                          "jitter_fraction", "max_retries"}) {
+    EXPECT_NE(msg.find(key), std::string::npos) << key << " in\n" << msg;
+  }
+  EXPECT_EQ(msg.find("poll.yaml:7:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("valid keys"), std::string::npos) << msg;
+}
+
+TEST(PollerConfig, ABlockThatIsNoMappingIsAnErrorAndAnEmptyOneGivesDefaults) {
+  PollerDefaults d;
+  d.values.limit_per_day = 1000;
+  PollerConfig out;
+  auto scalar = config::load_text("42\n", "poll.yaml");
+  ASSERT_TRUE(scalar.ok());
+  const Status s = fill_poller_config(*scalar, d, {}, out);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message().find("poll.yaml:1"), std::string::npos) << s.error().message();
+  auto empty = config::load_text("", "poll.yaml");
+  ASSERT_TRUE(empty.ok());
+  ASSERT_TRUE(fill_poller_config(*empty, d, {}, out).ok());
+  EXPECT_EQ(out.limit_per_day, 1000);
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = std::string(ENVMON_BINARY_DIR) + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST(PollerConfig, ResolveSecretFailsClearlyOnEveryBadInput) {
+  ::unsetenv("ENVMON_TEST_UNSET_SECRET");
+  auto neither = resolve_secret("", "");
+  ASSERT_FALSE(neither.ok());
+  EXPECT_EQ(neither.error().code(), Errc::config_missing_key);
+  ::setenv("ENVMON_TEST_EMPTY_SECRET", "", 1);
+  auto empty_env = resolve_secret("ENVMON_TEST_EMPTY_SECRET", "");
+  ASSERT_FALSE(empty_env.ok());
+  EXPECT_EQ(empty_env.error().code(), Errc::config_env_missing);
+  EXPECT_NE(empty_env.error().message().find("ENVMON_TEST_EMPTY_SECRET"), std::string::npos);
+  // An empty variable falls back to the file; CRLF is trimmed.
+  const std::string crlf = write_temp("poller_secret_crlf.txt", "filekey\r\n");
+  auto from_file = resolve_secret("ENVMON_TEST_EMPTY_SECRET", crlf);
+  ASSERT_TRUE(from_file.ok());
+  EXPECT_EQ(*from_file, "filekey");
+  // Neither source: both are named.
+  const std::string absent = std::string(ENVMON_BINARY_DIR) + "/no_such_secret_file.txt";
+  auto both = resolve_secret("ENVMON_TEST_UNSET_SECRET", absent);
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.error().message().find("ENVMON_TEST_UNSET_SECRET"), std::string::npos);
+  EXPECT_NE(both.error().message().find(absent), std::string::npos);
+  // Empty, newline-only and two-line files are refused without echoing the content.
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"poller_secret_empty.txt", ""},
+           {"poller_secret_nl.txt", "\n\n"},
+           {"poller_secret_two.txt", "hunter2\nsecondline\n"},
+           {"poller_secret_nul.txt", std::string("hun\0ter2", 8)}}) {
+    const std::string path = write_temp(name, text);
+    auto bad = resolve_secret("", path);
+    ASSERT_FALSE(bad.ok()) << name;
+    EXPECT_EQ(bad.error().code(), Errc::config_bad_value) << name;
+    EXPECT_NE(bad.error().message().find(path), std::string::npos) << bad.error().message();
+    EXPECT_EQ(bad.error().message().find("hunter2"), std::string::npos) << name;
+    std::remove(path.c_str());
+  }
+  ::setenv("ENVMON_TEST_NL_SECRET", "hunter2\nHost: evil", 1);
+  auto nl_env = resolve_secret("ENVMON_TEST_NL_SECRET", crlf);
+  ASSERT_FALSE(nl_env.ok());  // a bad variable is an error, not a silent fall back to the file
+  EXPECT_NE(nl_env.error().message().find("ENVMON_TEST_NL_SECRET"), std::string::npos);
+  EXPECT_EQ(nl_env.error().message().find("hunter2"), std::string::npos);
+  std::remove(crlf.c_str());
+  ::unsetenv("ENVMON_TEST_EMPTY_SECRET");
+  ::unsetenv("ENVMON_TEST_NL_SECRET");
+}
+
+TEST(QuotaSpecs, ProviderWindowsAndGroupsInOneListWithoutUnlimitedOnes) {
+  PollerConfig c;
+  c.limit_per_minute = 60;
+  c.limit_per_day = 1000;
+  const auto specs = quota_specs(
+      c, {QuotaSpec{"onecall", QuotaWindow::day, 100}, QuotaSpec{"free", QuotaWindow::hour, 0}});
+  ASSERT_EQ(specs.size(), 3U);
+  EXPECT_TRUE(specs[0].group.empty());
+  EXPECT_EQ(specs[0].window, QuotaWindow::minute);
+  EXPECT_EQ(specs[1].window, QuotaWindow::day);
+  EXPECT_EQ(specs[2].group, "onecall");
+}
+
 }  // namespace
 }  // namespace envmon::sources::http

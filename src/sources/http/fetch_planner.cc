@@ -9,30 +9,13 @@ namespace envmon::sources::http {
 
 namespace {
 
-struct WindowLimit {
-  std::string group;  // "" = provider-wide (covers every task)
-  QuotaWindow window;
-  int64_t limit;
-};
-
-std::vector<WindowLimit> all_limits(const PollerConfig& c, const std::vector<QuotaSpec>& groups) {
-  std::vector<WindowLimit> out = {{"", QuotaWindow::minute, c.limit_per_minute},
-                                  {"", QuotaWindow::hour, c.limit_per_hour},
-                                  {"", QuotaWindow::day, c.limit_per_day},
-                                  {"", QuotaWindow::month, c.limit_per_month}};
-  for (const auto& q : groups)
-    out.push_back({q.group, q.window, q.limit});
-  std::erase_if(out, [](const WindowLimit& w) { return w.limit <= 0; });
-  return out;
-}
-
-bool covers(const WindowLimit& w, const FetchTask& t) {
+bool covers(const QuotaSpec& w, const FetchTask& t) {
   return w.group.empty() || w.group == t.quota_group;
 }
 
 // The interval every covered task needs so their calls fit the window's budget: each task runs
 // W / interval times per window, weighted; equal intervals for all tasks of the window.
-Millis needed_interval(const WindowLimit& w, const std::vector<FetchTask>& tasks, double budget) {
+Millis needed_interval(const QuotaSpec& w, const std::vector<FetchTask>& tasks, double budget) {
   double weight = 0;
   for (const auto& t : tasks) {
     if (covers(w, t)) weight += t.weight;
@@ -44,10 +27,20 @@ Millis needed_interval(const WindowLimit& w, const std::vector<FetchTask>& tasks
 
 }  // namespace
 
+std::vector<QuotaSpec> quota_specs(const PollerConfig& c, const std::vector<QuotaSpec>& groups) {
+  std::vector<QuotaSpec> out = {{"", QuotaWindow::minute, c.limit_per_minute},
+                                {"", QuotaWindow::hour, c.limit_per_hour},
+                                {"", QuotaWindow::day, c.limit_per_day},
+                                {"", QuotaWindow::month, c.limit_per_month}};
+  out.insert(out.end(), groups.begin(), groups.end());
+  std::erase_if(out, [](const QuotaSpec& q) { return q.limit <= 0; });
+  return out;
+}
+
 std::vector<TaskPlan> plan_intervals(const std::vector<FetchTask>& tasks,
                                      const PollerConfig& config, int64_t poll_interval_secs,
                                      const std::vector<QuotaSpec>& group_quotas) {
-  const auto limits = all_limits(config, group_quotas);
+  const auto limits = quota_specs(config, group_quotas);
   std::vector<Millis> needed;
   for (const auto& w : limits)
     needed.push_back(needed_interval(w, tasks, config.budget_fraction));

@@ -18,6 +18,12 @@ struct TaskPlan {
   std::string limited_by;  // "" or "<group|provider>/<window>" that set `effective`
 };
 
+// Every limited window: the provider-wide ones from `config` (group "", covering every task)
+// and the provider's group quotas. Windows with limit 0 (unlimited) are left out. The planner
+// and the engine's token buckets both read this one list.
+std::vector<QuotaSpec> quota_specs(const PollerConfig& config,
+                                   const std::vector<QuotaSpec>& group_quotas);
+
 // Effective interval per task = max(poll_interval, min_interval, refresh_floor, and for every
 // window with limit L covering the task: (sum of weights of the tasks it covers) * W /
 // (L * budget_fraction)). Spending at most budget_fraction of every window on schedule keeps the

@@ -47,12 +47,8 @@ void PollEngine::plan(Timestamp now) {
   const auto groups = provider_->group_quotas();
   plans_ = plan_intervals(tasks_, config_, poll_interval_secs_, groups);
   state_.assign(tasks_.size(), TaskState{});
-  provider_limiter_.add(QuotaWindow::minute, config_.limit_per_minute, config_.burst_fraction, now);
-  provider_limiter_.add(QuotaWindow::hour, config_.limit_per_hour, config_.burst_fraction, now);
-  provider_limiter_.add(QuotaWindow::day, config_.limit_per_day, config_.burst_fraction, now);
-  provider_limiter_.add(QuotaWindow::month, config_.limit_per_month, config_.burst_fraction, now);
-  for (const auto& q : groups)
-    group_limiters_[q.group].add(q.window, q.limit, config_.burst_fraction, now);
+  for (const auto& q : quota_specs(config_, groups))
+    limiters_[q.group].add(q.window, q.limit, config_.burst_fraction, now);
   std::set<std::string> reported;
   for (size_t i = 0; i < tasks_.size(); ++i) {
     const TaskPlan& p = plans_[i];
@@ -130,25 +126,30 @@ Timestamp PollEngine::gate(size_t task, Timestamp now) {
     ctx_.log.info("circuit half-open: sending one probe", {{"provider", provider_->name()}});
   }
   if (!allowed) return std::max(breaker_.retry_at(now), now + Millis(1000));
-  provider_limiter_.try_acquire(now, tasks_[task].weight);
-  if (auto it = group_limiters_.find(tasks_[task].quota_group); it != group_limiters_.end()) {
-    it->second.try_acquire(now, tasks_[task].weight);
+  for (RateLimiter* l : limiters_for(tasks_[task])) {
+    if (l != nullptr) l->try_acquire(now, tasks_[task].weight);  // quota_gate said it fits
   }
   return now;
 }
 
+std::array<RateLimiter*, 2> PollEngine::limiters_for(const FetchTask& task) {
+  auto find = [this](const std::string& group) -> RateLimiter* {
+    const auto it = limiters_.find(group);
+    return it == limiters_.end() ? nullptr : &it->second;
+  };
+  return {find(""), task.quota_group.empty() ? nullptr : find(task.quota_group)};
+}
+
 Timestamp PollEngine::quota_gate(const FetchTask& task, Timestamp now) {
   Timestamp at = now;
-  auto check = [&](const RateLimiter& limiter) {
-    for (const auto& b : limiter.buckets()) {
+  for (const RateLimiter* l : limiters_for(task)) {
+    if (l == nullptr) continue;
+    for (const auto& b : l->buckets()) {
       const Timestamp t = b.next_available(now, task.weight);
       if (t > now) metrics_.rate_limit_wait(window_name(b.window()));
       at = std::max(at, t);
     }
-  };
-  check(provider_limiter_);
-  if (auto it = group_limiters_.find(task.quota_group); it != group_limiters_.end())
-    check(it->second);
+  }
   return at;
 }
 
@@ -191,14 +192,11 @@ void PollEngine::abort() {
 
 void PollEngine::update_gauges(Timestamp now) {
   metrics_.in_flight(static_cast<double>(in_flight_.size()));
-  for (const auto& b : provider_limiter_.buckets()) {
-    metrics_.tokens_available(window_name(b.window()), b.available(now));
-  }
   // Group buckets are labelled "<group>/<window>" beside the provider-wide "<window>".
-  for (const auto& [group, limiter] : group_limiters_) {
+  for (const auto& [group, limiter] : limiters_) {
     for (const auto& b : limiter.buckets()) {
-      metrics_.tokens_available(group + "/" + std::string(window_name(b.window())),
-                                b.available(now));
+      const std::string window(window_name(b.window()));
+      metrics_.tokens_available(group.empty() ? window : group + "/" + window, b.available(now));
     }
   }
 }

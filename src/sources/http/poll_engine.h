@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -72,6 +73,8 @@ class PollEngine {
   void dispatch_due(Timestamp now);
   Timestamp gate(size_t task, Timestamp now);
   Timestamp quota_gate(const FetchTask& task, Timestamp now);
+  // The limiters a task draws from: the provider-wide one and its group's (null when absent).
+  std::array<RateLimiter*, 2> limiters_for(const FetchTask& task);
   void submit(size_t task);
   void complete(size_t task, const net::HttpResponse& response, SourceBatch& out);
   void apply_outcome(size_t task, Outcome outcome, const ParseResult& parsed,
@@ -83,8 +86,12 @@ class PollEngine {
   void on_endpoint_unavailable(size_t task, const std::string& message, Timestamp now);
   void on_not_found(size_t task, const std::string& message, Timestamp now);
   void next_slot(size_t task, Timestamp now);
+  // A task the provider refused: continuous mode retries it at `until`, once mode gives it up.
+  void park(size_t task, Timestamp until);
   void finish(size_t task);
-  void emit(size_t task, ParseResult& parsed, const net::HttpResponse& response, SourceBatch& out);
+  void emit(size_t task, ParseResult& parsed, const net::HttpResponse& response, Timestamp now,
+            SourceBatch& out);
+  void discard_stale(const Reading& r);
   void dead_letter(size_t task, const Reject& reject, const std::string& body, SourceBatch& out);
   void update_gauges(Timestamp now);
 
@@ -103,8 +110,8 @@ class PollEngine {
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
   size_t finished_ = 0;
 
-  RateLimiter provider_limiter_;
-  std::map<std::string, RateLimiter> group_limiters_;
+  // By quota group; "" is the provider-wide limiter that covers every task.
+  std::map<std::string, RateLimiter> limiters_;
   CircuitBreaker breaker_;
   Backoff backoff_;
   std::mt19937_64 rng_;

@@ -1,6 +1,7 @@
 // What the engine does with each answer: outcome handling, edge validation, dead letters.
 #include <algorithm>
 
+#include "net/url.h"
 #include "sources/http/edge_check.h"
 #include "sources/http/poll_engine.h"
 
@@ -31,7 +32,7 @@ void PollEngine::complete(size_t task, const net::HttpResponse& response, Source
   }
   metrics_.request(tasks_[task].endpoint, s.last_outcome,
                    static_cast<double>(response.elapsed.count()) / 1000.0);
-  emit(task, parsed, response, out);
+  emit(task, parsed, response, now, out);
   apply_outcome(task, parsed.outcome, parsed, response, now);
 }
 
@@ -93,8 +94,10 @@ void PollEngine::on_transient(size_t task, Timestamp now) {
 }
 
 void PollEngine::on_rate_limited(size_t task, std::optional<Seconds> retry_after, Timestamp now) {
-  const Millis pause =
-      retry_after ? Millis(*retry_after) : backoff_.delay(state_[task].attempt + 1);
+  Millis pause = retry_after ? Millis(std::clamp(*retry_after, Seconds(0), net::kMaxRetryAfter))
+                             : backoff_.delay(state_[task].attempt + 1);
+  // "Retry-After: 0" (or a zero jitter draw) would re-send at once into the same 429.
+  pause = std::max(pause, Millis(config_.backoff_initial_ms));
   paused_until_ = std::max(paused_until_, now + pause);
   metrics_.retry_after_pause();
   ctx_.metrics->error("source", "rate_limited");
@@ -116,11 +119,8 @@ void PollEngine::on_unauthorized(size_t task, const std::string& message, Timest
          {"message", message},
          {"retry_secs", config_.auth_retry_secs}});
   }
-  if (mode_ == PollMode::continuous) {
-    schedule(task, paused_until_);
-    return;
-  }
-  finish(task);
+  park(task, paused_until_);
+  if (mode_ == PollMode::continuous) return;
   // once: nothing else can succeed either; give up on every task still waiting.
   while (!heap_.empty()) {
     const size_t t = heap_.top().second;
@@ -140,11 +140,7 @@ void PollEngine::on_endpoint_unavailable(size_t task, const std::string& message
                     {"message", message},
                     {"retry_secs", config_.auth_retry_secs}});
   }
-  if (mode_ == PollMode::once) {
-    finish(task);
-  } else {
-    schedule(task, endpoint_paused_until_[endpoint]);
-  }
+  park(task, endpoint_paused_until_[endpoint]);
 }
 
 void PollEngine::on_not_found(size_t task, const std::string& message, Timestamp now) {
@@ -159,10 +155,14 @@ void PollEngine::on_not_found(size_t task, const std::string& message, Timestamp
                    {"retry_secs", config_.not_found_retry_secs}});
   }
   state_[task].attempt = 0;
+  park(task, now + Seconds(config_.not_found_retry_secs));
+}
+
+void PollEngine::park(size_t task, Timestamp until) {
   if (mode_ == PollMode::once) {
     finish(task);
   } else {
-    schedule(task, now + Seconds(config_.not_found_retry_secs));
+    schedule(task, until);
   }
 }
 
@@ -182,8 +182,7 @@ void PollEngine::finish(size_t task) {
 }
 
 void PollEngine::emit(size_t task, ParseResult& parsed, const net::HttpResponse& response,
-                      SourceBatch& out) {
-  const Timestamp now = ctx_.clock->now();
+                      Timestamp now, SourceBatch& out) {
   ctx_.metrics->received(static_cast<double>(parsed.readings.size()));
   if (parsed.missing_values > 0)
     ctx_.metrics->discarded("missing_value", static_cast<double>(parsed.missing_values));
@@ -196,24 +195,33 @@ void PollEngine::emit(size_t task, ParseResult& parsed, const net::HttpResponse&
   }
   for (auto& r : parsed.readings) {
     if (r.source.get().empty()) r.source = SourceId(ctx_.id);
-    if (r.ingested_at == Timestamp{}) r.ingested_at = now;
-    EdgeResult res = check_reading(r, station_ids_, now, Seconds(config_.stale_after_secs));
+    const EdgeResult res = check_reading(r, station_ids_, now, Seconds(config_.stale_after_secs));
     if (res.nulls_dropped > 0)
       ctx_.metrics->discarded("null_value", static_cast<double>(res.nulls_dropped));
-    if (res.verdict == EdgeVerdict::reject) {
-      dead_letter(task, res.reject, response.body, out);
-    } else if (res.verdict == EdgeVerdict::stale) {
-      ctx_.metrics->discarded("stale");
-      metrics_.stale_discarded();
-      if (logged_once_.insert("stale:" + r.station.id.get()).second) {
-        ctx_.log.warn("provider observation is stale; discarded",
-                      {{"station", r.station.id.get()},
-                       {"observed_at", format_rfc3339(r.observed_at)},
-                       {"stale_after_secs", config_.stale_after_secs}});
-      }
-    } else {
-      out.readings.push_back(std::move(r));
+    switch (res.verdict) {
+      case EdgeVerdict::accept:
+        out.readings.push_back(std::move(r));
+        break;
+      case EdgeVerdict::reject:
+        dead_letter(task, res.reject, response.body, out);
+        break;
+      case EdgeVerdict::stale:
+        discard_stale(r);
+        break;
+      case EdgeVerdict::empty:  // only nulls, already counted
+        break;
     }
+  }
+}
+
+void PollEngine::discard_stale(const Reading& r) {
+  ctx_.metrics->discarded("stale");
+  metrics_.stale_discarded();
+  if (logged_once_.insert("stale:" + r.station.id.get()).second) {
+    ctx_.log.warn("provider observation is stale; discarded",
+                  {{"station", r.station.id.get()},
+                   {"observed_at", format_rfc3339(r.observed_at)},
+                   {"stale_after_secs", config_.stale_after_secs}});
   }
 }
 

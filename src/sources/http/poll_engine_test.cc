@@ -59,6 +59,9 @@ class FakeServer {
       res.status = 429;
       res.set_header("Retry-After", "30");
       mode = "ok";
+    } else if (mode == "limited_zero") {  // a 429 that says "retry at once"
+      res.status = 429;
+      res.set_header("Retry-After", "0");
     } else if (mode == "garbage") {
       res.set_content("<html>proxy error</html>", "text/html");
     } else if (mode == "badunit") {
@@ -212,6 +215,17 @@ TEST(PollEngine, HonoursRetryAfterForTheWholeProvider) {
   EXPECT_NE(h.registry.serialize_text().find(
                 "envmon_source_http_retry_after_pauses_total{source=\"fake1\"} 1"),
             std::string::npos);
+}
+
+TEST(PollEngine, RetryAfterZeroStillWaitsTheFirstBackoffStep) {
+  Harness h;
+  h.server.set_mode("a", "limited_zero");
+  PollerConfig c;
+  c.backoff_initial_ms = 2000;
+  h.make(stations({"a"}), PollMode::continuous, c);
+  h.run([&] { return h.server.hits("a") == 1 && h.engine->in_flight() == 0; }, kStart);
+  ASSERT_EQ(h.server.hits("a"), 1);
+  EXPECT_GE(h.engine->next_due(), kStart + Millis(2000));  // no hot loop into the same 429
 }
 
 TEST(PollEngine, CircuitOpensOnFailuresAndClosesAfterAProbe) {

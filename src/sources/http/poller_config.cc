@@ -1,5 +1,7 @@
 #include "sources/http/poller_config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -84,24 +86,52 @@ std::vector<std::string> poller_key_names() {
   return out;
 }
 
-Result<std::string> resolve_secret(const std::string& env_name, const std::string& file_path) {
-  if (!env_name.empty()) {
-    const char* v = std::getenv(env_name.c_str());
-    if (v != nullptr && *v != '\0') return std::string(v);
-    if (file_path.empty()) {
-      return Error(Errc::config_env_missing, "environment variable " + env_name + " is not set");
-    }
+namespace {
+
+// A key goes into a URL or a header: a control character (a second line, a stray NUL) would
+// corrupt the request, so it is refused here with the place named and the value never shown.
+Result<std::string> checked_secret(std::string value, const std::string& where) {
+  const bool control = std::any_of(value.begin(), value.end(), [](char c) {
+    return std::iscntrl(static_cast<unsigned char>(c)) != 0;
+  });
+  if (control) {
+    return Error(Errc::config_bad_value,
+                 where + " holds a control character or more than one line");
   }
-  if (file_path.empty()) return Error(Errc::config_missing_key, "no secret variable or file given");
-  std::ifstream in(file_path);
-  if (!in) return Error(Errc::config_bad_value, "cannot read secret file " + file_path);
+  return value;
+}
+
+Result<std::string> read_secret_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(Errc::config_bad_value, "cannot read secret file " + path);
   std::stringstream ss;
   ss << in.rdbuf();
   std::string value = ss.str();
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
     value.pop_back();
-  if (value.empty()) return Error(Errc::config_bad_value, "secret file " + file_path + " is empty");
-  return value;
+  if (value.empty()) return Error(Errc::config_bad_value, "secret file " + path + " is empty");
+  return checked_secret(std::move(value), "secret file " + path);
+}
+
+}  // namespace
+
+Result<std::string> resolve_secret(const std::string& env_name, const std::string& file_path) {
+  if (!env_name.empty()) {
+    const char* v = std::getenv(env_name.c_str());
+    if (v != nullptr && *v != '\0') {
+      return checked_secret(v, "environment variable " + env_name);
+    }
+  }
+  if (!file_path.empty()) {
+    auto from_file = read_secret_file(file_path);
+    if (from_file.ok() || env_name.empty()) return from_file;
+    return Error(from_file.error().code(), "environment variable " + env_name +
+                                               " is not set or empty, and " +
+                                               from_file.error().message());
+  }
+  if (env_name.empty()) return Error(Errc::config_missing_key, "no secret variable or file given");
+  return Error(Errc::config_env_missing,
+               "environment variable " + env_name + " is not set or empty");
 }
 
 }  // namespace envmon::sources::http

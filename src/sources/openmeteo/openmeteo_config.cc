@@ -1,15 +1,25 @@
 #include "sources/openmeteo/openmeteo_config.h"
 
-#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "sources/http/provider_factory.h"
 
 namespace envmon::sources::openmeteo {
 
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Endpoint>, 2> kEndpoints{{
+    {"forecast", Endpoint::forecast},
+    {"air_quality", Endpoint::air_quality},
+}};
+const std::vector<std::string> kDefaultEndpointNames{"forecast", "air_quality"};
+
+}  // namespace
+
 std::string_view endpoint_name(Endpoint e) {
-  switch (e) {
-    case Endpoint::forecast:
-      return "forecast";
-    case Endpoint::air_quality:
-      return "air_quality";
+  for (const auto& [name, value] : kEndpoints) {
+    if (value == e) return name;
   }
   return "?";
 }
@@ -46,71 +56,22 @@ http::PollerDefaults openmeteo_poller_defaults() {
   return d;
 }
 
-namespace {
-
-void trim_trailing_slashes(std::string& url) {
-  while (!url.empty() && url.back() == '/')
-    url.pop_back();
-}
-
-bool is_http_url(const std::string& url) {
-  return url.starts_with("http://") || url.starts_with("https://");
-}
-
-void check_urls(const config::Node& block, OpenMeteoConfig& out, std::vector<Error>& errors) {
-  for (auto [key, url] : {std::pair{"forecast_base_url", &out.forecast_base_url},
-                          std::pair{"air_quality_base_url", &out.air_quality_base_url},
-                          std::pair{"archive_base_url", &out.archive_base_url}}) {
-    trim_trailing_slashes(*url);
-    if (!is_http_url(*url)) {
-      errors.push_back(
-          block.child(key).error(Errc::config_bad_value, "expected an http:// or https:// URL"));
-    }
-  }
-}
-
-void resolve_endpoints(const config::Node& block, OpenMeteoConfig& out,
-                       std::vector<Error>& errors) {
-  out.endpoint_list.clear();
-  if (out.endpoints.empty()) {
-    out.endpoint_list = {Endpoint::forecast, Endpoint::air_quality};
-    return;
-  }
-  for (const auto& name : out.endpoints) {
-    Endpoint e;
-    if (name == "forecast") {
-      e = Endpoint::forecast;
-    } else if (name == "air_quality") {
-      e = Endpoint::air_quality;
-    } else {
-      errors.push_back(block.child("endpoints")
-                           .error(Errc::config_bad_value,
-                                  "unknown endpoint '" + name + "'; valid: forecast, air_quality"));
-      continue;
-    }
-    if (std::find(out.endpoint_list.begin(), out.endpoint_list.end(), e) ==
-        out.endpoint_list.end()) {
-      out.endpoint_list.push_back(e);
-    }
-  }
-}
-
-}  // namespace
-
 Result<OpenMeteoConfig> parse_openmeteo_config(const config::Node& block,
                                                const std::vector<std::string>& passthrough) {
   OpenMeteoConfig out;
   std::vector<Error> errors;
-  if (Status s = config::fill(block, openmeteo_schema(), out, passthrough); !s.ok()) {
-    errors.push_back(s.error());
+  for (Status s :
+       {config::fill(block, openmeteo_schema(), out, passthrough),
+        http::check_base_url(block, "forecast_base_url", out.forecast_base_url),
+        http::check_base_url(block, "air_quality_base_url", out.air_quality_base_url),
+        http::check_base_url(block, "archive_base_url", out.archive_base_url),
+        http::parse_name_list<Endpoint>(
+            block, "endpoints", out.endpoints.empty() ? kDefaultEndpointNames : out.endpoints,
+            kEndpoints, out.endpoint_list)}) {
+    if (!s.ok()) errors.push_back(s.error());
   }
-  check_urls(block, out, errors);
-  resolve_endpoints(block, out, errors);
-  if (errors.empty()) return out;
-  std::string message = errors.front().message();
-  for (size_t i = 1; i < errors.size(); ++i)
-    message += "\n" + errors[i].message();
-  return Error(errors.front().code(), message);
+  ENVMON_TRY(config::join_errors(errors));
+  return out;
 }
 
 }  // namespace envmon::sources::openmeteo

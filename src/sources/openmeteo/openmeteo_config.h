@@ -9,6 +9,7 @@
 #include "config/schema.h"
 #include "core/result.h"
 #include "sources/http/poller_config.h"
+#include "sources/http/provider_factory.h"
 
 namespace envmon::sources::openmeteo {
 
@@ -42,8 +43,9 @@ http::PollerDefaults openmeteo_poller_defaults();
 // alone. Does not resolve the API key. Errors name file, line and key.
 Result<OpenMeteoConfig> parse_openmeteo_config(const config::Node& block,
                                                const std::vector<std::string>& passthrough);
-// Same, passing the engine keys through and resolving the optional key from api_key_env
-// (an unset variable means the free tier). Defined with the factory (needs sources/http).
-Result<OpenMeteoConfig> parse_openmeteo_config(const config::Node& block);
+// The whole `openmeteo:` block: provider keys and engine keys (errors of both together), with
+// the optional key resolved from api_key_env (unset means the free tier). Used by the source
+// factory and by `envmon backfill`. Defined with the factory (needs sources/http).
+Result<http::ProviderBlock<OpenMeteoConfig>> parse_openmeteo_block(const config::Node& block);
 
 }  // namespace envmon::sources::openmeteo

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <utility>
 #include <vector>
@@ -9,11 +10,14 @@
 #include <simdjson.h>
 
 #include "model/units.h"
-#include "sources/openmeteo/openmeteo_json.h"
+#include "sources/http/provider_json.h"
 
 namespace envmon::sources::openmeteo {
 
 namespace dom = simdjson::dom;
+namespace json = http::json;
+using json::Element;
+using json::Number;
 
 std::optional<Metric> metric_for_variable(std::string_view variable) {
   static constexpr std::array<std::pair<std::string_view, Metric>, 26> kTable{{
@@ -161,10 +165,6 @@ std::string format_coord(double v) {
   return ec == std::errc() ? std::string(buf.data(), end) : std::string("?");
 }
 
-void reject(http::ParseResult& out, Errc code, std::string reason) {
-  out.rejects.push_back({std::string(errc_name(code)), std::move(reason)});
-}
-
 // One location object being read: readings are merged per instant, so `current` and
 // `current_weather` at the same time make one reading.
 struct Location {
@@ -183,14 +183,15 @@ std::optional<std::string_view> resolve_unit(Location& loc, Metric metric,
                                              std::optional<std::string_view> unit,
                                              const std::string& where) {
   if (!unit) {
-    reject(loc.out, Errc::decode_unit, where + ": no unit in the *_units block");
+    http::add_reject(loc.out, where + ": no unit in the *_units block", Errc::decode_unit);
     return std::nullopt;
   }
   const auto ascii = ascii_unit(*unit);
   if (!ascii || !to_canonical(metric, *ascii, 0.0).ok()) {
-    reject(loc.out, Errc::decode_unit,
-           where + ": unit '" + std::string(*unit) + "' does not fit " +
-               std::string(metric_id(metric)));
+    http::add_reject(loc.out,
+                     where + ": unit '" + std::string(*unit) + "' does not fit " +
+                         std::string(metric_id(metric)),
+                     Errc::decode_unit);
     return std::nullopt;
   }
   return ascii;
@@ -204,55 +205,64 @@ void add(Location& loc, Timestamp at, Measurement m) {
   list.push_back(std::move(m));
 }
 
-std::optional<Timestamp> read_time(Location& loc, dom::element e, const std::string& where) {
-  if (const auto text = json::as_string(e)) {
+std::optional<Timestamp> read_time(Location& loc, Element e, const std::string& where) {
+  if (const auto text = json::string(e)) {
     auto t = parse_local_time(*text, loc.utc_offset_secs);
     if (t.ok()) return *t;
-    reject(loc.out, Errc::validate_time, where + ": " + t.error().message());
+    http::add_reject(loc.out, where + ": " + t.error().message(), Errc::validate_time);
     return std::nullopt;
   }
-  if (const auto secs = json::as_int(e)) return from_unix_ms(*secs * 1000);  // unixtime is UTC
-  reject(loc.out, Errc::validate_time, where + ": expected an ISO 8601 string or unix seconds");
+  // timeformat=unixtime: seconds, always UTC.
+  if (e.is_number()) {
+    if (const auto t = json::unix_seconds(json::number(e))) return t;
+  }
+  http::add_reject(loc.out, where + ": expected an ISO 8601 string or unix seconds",
+                   Errc::validate_time);
   return std::nullopt;
 }
 
 // One value of a variable: a measurement, a counted null, or a reject. `ascii_unit` is checked.
-void read_value(Location& loc, Metric metric, dom::element v, std::string_view ascii, Timestamp at,
+void read_value(Location& loc, Metric metric, Element v, std::string_view ascii, Timestamp at,
                 const std::string& where) {
-  if (v.is_null()) {
+  const Number n = json::number(v);
+  if (n.state == Number::State::no_data) {
     ++loc.out.missing_values;
     return;
   }
-  const auto number = json::as_number(v);
-  if (!number) {
-    reject(loc.out, Errc::source_payload, where + ": expected a number or null");
+  if (n.state != Number::State::value) {
+    http::add_reject(loc.out, where + ": expected a number or null");
     return;
   }
   Measurement m;
   m.metric = metric;
-  m.value = *number;
+  m.value = n.value;
   // Canonical units stay empty (like every normalised reading); others are sent on in ASCII so
   // the processor converts them and flags the conversion.
   if (ascii != metric_info(metric).unit) m.unit = std::string(ascii);
   add(loc, at, std::move(m));
 }
 
+// The unit string of `variable` in a `*_units` block, when both exist.
+std::optional<std::string_view> unit_of(std::optional<Element> units, std::string_view variable) {
+  const auto e = units ? json::child(*units, variable) : std::nullopt;
+  return e ? json::string(*e) : std::nullopt;
+}
+
 // `current` / `current_weather`: one instant, one value per variable.
-void parse_point_block(Location& loc, dom::object block, std::optional<dom::object> units,
-                       std::string_view name) {
-  const std::string prefix(name);
-  const auto time = json::field(block, "time");
-  if (!time) {
-    reject(loc.out, Errc::validate_time, prefix + ".time: missing");
+void parse_point_block(Location& loc, dom::object block, std::optional<Element> units,
+                       const std::string& prefix) {
+  Element time;
+  if (block.at_key("time").get(time) != simdjson::SUCCESS) {
+    http::add_reject(loc.out, prefix + ".time: missing", Errc::validate_time);
     return;
   }
-  const auto at = read_time(loc, *time, prefix + ".time");
+  const auto at = read_time(loc, time, prefix + ".time");
   if (!at) return;
   for (auto [key, value] : block) {
     const auto metric = metric_for_variable(key);
     if (!metric) continue;  // time, interval, is_day, weather_code, ...
     const std::string where = prefix + "." + std::string(key);
-    const auto ascii = resolve_unit(loc, *metric, json::unit_of(units, key), where);
+    const auto ascii = resolve_unit(loc, *metric, unit_of(units, key), where);
     if (ascii) read_value(loc, *metric, value, *ascii, *at, where);
   }
 }
@@ -261,7 +271,7 @@ void parse_point_block(Location& loc, dom::object block, std::optional<dom::obje
 std::vector<std::optional<Timestamp>> read_axis(Location& loc, dom::array times,
                                                 const std::string& prefix) {
   std::vector<std::optional<Timestamp>> axis;
-  for (dom::element t : times) {
+  for (Element t : times) {
     auto at = read_time(loc, t, prefix + ".time[" + std::to_string(axis.size()) + "]");
     if (at && loc.options.skip_future && *at > loc.options.now) {
       ++loc.future_steps;
@@ -273,30 +283,30 @@ std::vector<std::optional<Timestamp>> read_axis(Location& loc, dom::array times,
 }
 
 // `hourly` (and alike): a time array with parallel value arrays.
-void parse_series_block(Location& loc, dom::object block, std::optional<dom::object> units,
-                        std::string_view name) {
-  const std::string prefix(name);
-  const auto times = json::array_field(block, "time");
-  if (!times) {
-    reject(loc.out, Errc::validate_time, prefix + ".time: missing or not an array");
+void parse_series_block(Location& loc, dom::object block, std::optional<Element> units,
+                        const std::string& prefix) {
+  Element time;
+  dom::array times;
+  if (block.at_key("time").get(time) != simdjson::SUCCESS ||
+      time.get_array().get(times) != simdjson::SUCCESS) {
+    http::add_reject(loc.out, prefix + ".time: missing or not an array", Errc::validate_time);
     return;
   }
-  const auto axis = read_axis(loc, *times, prefix);
+  const auto axis = read_axis(loc, times, prefix);
   for (auto [key, value] : block) {
     const auto metric = metric_for_variable(key);
     if (!metric) continue;
     const std::string where = prefix + "." + std::string(key);
-    dom::array values;
-    if (value.get_array().get(values) != simdjson::SUCCESS || values.size() != axis.size()) {
-      reject(loc.out, Errc::source_payload,
-             where + ": expected an array as long as " + prefix + ".time (" +
-                 std::to_string(axis.size()) + ")");
+    const auto values = json::array(value);
+    if (!values || values->size() != axis.size()) {
+      http::add_reject(loc.out, where + ": expected an array as long as " + prefix + ".time (" +
+                                    std::to_string(axis.size()) + ")");
       continue;
     }
-    const auto ascii = resolve_unit(loc, *metric, json::unit_of(units, key), where);
+    const auto ascii = resolve_unit(loc, *metric, unit_of(units, key), where);
     if (!ascii) continue;
     size_t i = 0;
-    for (dom::element v : values) {
+    for (Element v : *values) {
       const auto& at = axis[i];
       if (at) read_value(loc, *metric, v, *ascii, *at, where + "[" + std::to_string(i) + "]");
       ++i;
@@ -322,40 +332,67 @@ void merge_outcome(http::ParseResult& out, http::Outcome o) {
   if (static_cast<int>(o) > static_cast<int>(out.outcome)) out.outcome = o;
 }
 
-void parse_error_object(dom::object obj, int status, Timestamp now, http::ParseResult& out) {
-  const std::string reason(json::string_field(obj, "reason").value_or("error without reason"));
+void parse_error_object(Element obj, int status, Timestamp now, http::ParseResult& out) {
+  const std::string reason = json::string_at(obj, "reason").value_or("error without reason");
   const ErrorClass c = classify_error(status, reason, now);
   merge_outcome(out, c.outcome);
   if (c.retry_after) out.retry_after = c.retry_after;
   out.message = reason;
-  if (c.outcome == http::Outcome::bad_payload) reject(out, Errc::source_payload, reason);
+  if (c.outcome == http::Outcome::bad_payload) http::add_reject(out, reason);
 }
 
-void parse_location(dom::object obj, const config::StationConfig& station,
-                    const ParseOptions& options, int status, http::ParseResult& out) {
-  if (json::bool_field(obj, "error").value_or(false)) {
+// `utc_offset_seconds` turns local times into instants: a bad one would shift every reading, so
+// the location is rejected instead.
+std::optional<int64_t> utc_offset(Element obj, http::ParseResult& out) {
+  const Number n = json::number_at(obj, "utc_offset_seconds");
+  if (n.state == Number::State::absent) return 0;
+  if (n.state == Number::State::value && std::abs(n.value) < 86400 &&
+      n.value == std::floor(n.value)) {
+    return static_cast<int64_t>(n.value);
+  }
+  http::add_reject(out, "utc_offset_seconds: expected whole seconds within a day",
+                   Errc::validate_time);
+  return std::nullopt;
+}
+
+// `current`, `current_weather` and `hourly` with their `*_units`; true when one was there.
+bool parse_blocks(Location& loc, Element obj) {
+  bool any_block = false;
+  for (std::string_view name : {"current", "current_weather", "hourly"}) {
+    const auto e = json::child(obj, name);
+    if (!e) continue;
+    any_block = true;
+    const std::string prefix(name);
+    const auto block = json::object(*e);
+    if (!block) {
+      http::add_reject(loc.out, prefix + ": expected an object");
+      continue;
+    }
+    const auto units = json::child(obj, prefix + "_units");
+    if (name == "hourly") {
+      parse_series_block(loc, *block, units, prefix);
+    } else {
+      parse_point_block(loc, *block, units, prefix);
+    }
+  }
+  return any_block;
+}
+
+void parse_location(Element obj, const config::StationConfig& station, const ParseOptions& options,
+                    int status, http::ParseResult& out) {
+  if (json::bool_at(obj, "error").value_or(false)) {
     parse_error_object(obj, status, options.now, out);
     return;
   }
-  Location loc{station, options, out, 0, {}, {}, 0};
-  if (const auto off = json::field(obj, "utc_offset_seconds")) {
-    loc.utc_offset_secs = json::as_int(*off).value_or(0);
+  const auto offset = utc_offset(obj, out);
+  if (!offset) return;
+  Location loc{station, options, out, *offset, {}, {}, 0};
+  const Number lat = json::number_at(obj, "latitude");
+  const Number lon = json::number_at(obj, "longitude");
+  if (lat.state == Number::State::value && lon.state == Number::State::value) {
+    loc.provider_id = format_coord(lat.value) + "," + format_coord(lon.value);
   }
-  const auto lat = json::number_field(obj, "latitude");
-  const auto lon = json::number_field(obj, "longitude");
-  if (lat && lon) loc.provider_id = format_coord(*lat) + "," + format_coord(*lon);
-  bool any_block = false;
-  for (std::string_view name : {"current", "current_weather"}) {
-    if (const auto block = json::object_field(obj, name)) {
-      any_block = true;
-      parse_point_block(loc, *block, json::object_field(obj, std::string(name) + "_units"), name);
-    }
-  }
-  if (const auto block = json::object_field(obj, "hourly")) {
-    any_block = true;
-    parse_series_block(loc, *block, json::object_field(obj, "hourly_units"), "hourly");
-  }
-  if (!any_block && out.message.empty())
+  if (!parse_blocks(loc, obj) && out.message.empty())
     out.message = "no current, current_weather or hourly block";
   if (loc.future_steps > 0 && out.message.empty()) {
     out.message = std::to_string(loc.future_steps) + " forecast steps after now skipped";
@@ -364,15 +401,15 @@ void parse_location(dom::object obj, const config::StationConfig& station,
 }
 
 // A non-2xx answer with a JSON object: its `reason` when it has one, else the status alone.
-void error_status_answer(dom::object obj, int status, Timestamp now, http::ParseResult& out) {
-  if (json::bool_field(obj, "error").value_or(false)) {
+void error_status_answer(Element obj, int status, Timestamp now, http::ParseResult& out) {
+  if (json::bool_at(obj, "error").value_or(false)) {
     parse_error_object(obj, status, now, out);
     return;
   }
   const ErrorClass c = classify_error(status, "", now);
   merge_outcome(out, c.outcome);
   out.message = "HTTP " + std::to_string(status) + " without an error body";
-  if (c.outcome == http::Outcome::bad_payload) reject(out, Errc::source_payload, out.message);
+  if (c.outcome == http::Outcome::bad_payload) http::add_reject(out, out.message);
 }
 
 bool looks_like_html(const net::HttpResponse& r) {
@@ -383,18 +420,14 @@ bool looks_like_html(const net::HttpResponse& r) {
 
 // A body that is not JSON: the status decides, a proxy's HTML page is transient.
 http::ParseResult non_json_answer(const net::HttpResponse& r, std::string_view why, Timestamp now) {
-  http::ParseResult out;
-  out.message =
+  const std::string message =
       "HTTP " + std::to_string(r.status) + ": body is not JSON (" + std::string(why) + ")";
-  if (r.status == 200 && !looks_like_html(r)) {
-    out.outcome = http::Outcome::bad_payload;
-    reject(out, Errc::source_payload, out.message);
-    return out;
-  }
+  if (r.status == 200 && !looks_like_html(r)) return http::bad_payload_result(message);
   const ErrorClass c = classify_error(r.status, "", now);
-  out.outcome = r.status == 200 || c.outcome == http::Outcome::bad_payload
-                    ? http::Outcome::transient
-                    : c.outcome;
+  http::ParseResult out = http::outcome_result(
+      r.status == 200 || c.outcome == http::Outcome::bad_payload ? http::Outcome::transient
+                                                                 : c.outcome,
+      message);
   out.retry_after = c.retry_after;
   return out;
 }
@@ -404,39 +437,32 @@ http::ParseResult non_json_answer(const net::HttpResponse& r, std::string_view w
 http::ParseResult parse_openmeteo_response(const config::StationConfig& station,
                                            const net::HttpResponse& response,
                                            const ParseOptions& options) {
-  http::ParseResult out;
-  if (response.transport != net::TransportError::none) {
-    out.outcome = http::Outcome::transient;
-    out.message = "transport error: " + response.transport_message;
-    return out;
-  }
+  if (auto failed = http::transport_failure(response)) return std::move(*failed);
   dom::parser parser;
-  dom::element root;
+  Element root;
   if (const auto err = parser.parse(response.body).get(root); err != simdjson::SUCCESS) {
     return non_json_answer(response, simdjson::error_message(err), options.now);
   }
-  dom::object obj;
-  dom::array arr;
-  if (root.get_object().get(obj) == simdjson::SUCCESS) {
+  http::ParseResult out;
+  if (root.is_object()) {
     if (response.status < 200 || response.status > 299) {
-      error_status_answer(obj, response.status, options.now, out);
-      return out;
+      error_status_answer(root, response.status, options.now, out);
+    } else {
+      parse_location(root, station, options, response.status, out);
     }
-    parse_location(obj, station, options, response.status, out);
-  } else if (root.get_array().get(arr) == simdjson::SUCCESS) {
+  } else if (const auto arr = json::array(root)) {
     size_t i = 0;
-    for (dom::element e : arr) {  // multi-location answer: one object per coordinate
-      dom::object item;
-      if (e.get_object().get(item) == simdjson::SUCCESS) {
-        parse_location(item, station, options, response.status, out);
+    for (Element e : *arr) {  // multi-location answer: one object per coordinate
+      if (e.is_object()) {
+        parse_location(e, station, options, response.status, out);
       } else {
-        reject(out, Errc::source_payload, "[" + std::to_string(i) + "]: expected an object");
+        http::add_reject(out, "[" + std::to_string(i) + "]: expected an object");
       }
       ++i;
     }
   } else {
     out.outcome = http::Outcome::bad_payload;
-    reject(out, Errc::source_payload, "top level: expected an object or an array");
+    http::add_reject(out, "top level: expected an object or an array");
   }
   return out;
 }

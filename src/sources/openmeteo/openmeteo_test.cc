@@ -1,64 +1,42 @@
+#include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "model/units.h"
-#include "sources/openmeteo/openmeteo_archive.h"
-#include "sources/openmeteo/openmeteo_config.h"
+#include "sources/http/provider_test_support.h"
 #include "sources/openmeteo/openmeteo_parse.h"
-#include "sources/openmeteo/openmeteo_provider.h"
-#ifdef ENVMON_OPENMETEO_HAS_FACTORY
-#include <cstdlib>
-
-#include "core/clock.h"
-#include "core/metrics.h"
-#include "sources/openmeteo/openmeteo_source.h"
-#endif
 
 namespace envmon::sources::openmeteo {
 namespace {
 
 namespace fs = std::filesystem;
 using http::Outcome;
-using std::chrono::day;
-using std::chrono::month;
-using std::chrono::year;
+using http::testing::find;
+using http::testing::has_reject;
+using http::testing::rejects_text;
 
-const std::string kShared = ENVMON_SOURCE_DIR "/../shared/data/api-samples/open-meteo";
+const std::string kShared = http::testing::kSharedSamples + "open-meteo";
 const std::string kOwn = ENVMON_SOURCE_DIR "/src/sources/openmeteo/testdata";
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return http::testing::read_fixture(path);
 }
 
 Timestamp at(std::string_view rfc3339) {
-  return parse_rfc3339(rfc3339).value();
+  return http::testing::rfc3339_at(rfc3339);
 }
 
 const Timestamp kNow = at("2025-01-01T00:00:00Z");
 
 config::StationConfig station() {
-  config::StationConfig s;
-  s.id = "st1";
-  s.name = "Station One";
-  s.lat = 52.52;
-  s.lon = 13.41;
-  return s;
+  return http::testing::make_station("st1", "Station One", 52.52, 13.41);
 }
 
 net::HttpResponse response(int status, std::string body,
                            std::string content_type = "application/json; charset=utf-8") {
-  net::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.content_type = std::move(content_type);
-  return r;
+  return http::testing::make_response(status, std::move(body), std::move(content_type));
 }
 
 http::ParseResult parse_body(int status, const std::string& body, bool skip_future = true) {
@@ -70,32 +48,17 @@ http::ParseResult parse_own(const std::string& name, int status = 200) {
   return parse_body(status, read_file(kOwn + "/" + name));
 }
 
-const Measurement* find(const Reading& r, Metric m) {
-  for (const auto& meas : r.measurements) {
-    if (meas.metric == m) return &meas;
-  }
-  return nullptr;
-}
-
-// The measurement, or a failed expectation and a NaN placeholder (never a null dereference).
-const Measurement& get(const Reading& r, Metric m) {
-  static const Measurement kMissing{Metric::temperature, std::nan(""), std::nan(""), "missing", 0};
-  if (const Measurement* meas = find(r, m)) return *meas;
-  ADD_FAILURE() << "no " << metric_id(m) << " in the reading";
-  return kMissing;
+// The measurement, or a failed expectation and a NaN placeholder.
+Measurement get(const Reading& r, Metric m) {
+  const auto meas = find(r, m);
+  if (!meas) ADD_FAILURE() << "no " << metric_id(m) << " in the reading";
+  return meas.value_or(Measurement{Metric::temperature, std::nan(""), std::nan(""), "missing", 0});
 }
 
 double canonical(const Reading& r, Metric m) {
-  const Measurement* meas = find(r, m);
-  if (meas == nullptr) return std::nan("");
+  const auto meas = find(r, m);
+  if (!meas) return std::nan("");
   return to_canonical(m, meas->unit, meas->value).value();
-}
-
-std::string rejects_text(const http::ParseResult& r) {
-  std::string out;
-  for (const auto& j : r.rejects)
-    out += j.error_code + ": " + j.reason + "\n";
-  return out;
 }
 
 // Recorded samples live outside the repository; tests over them skip when it is absent.
@@ -156,7 +119,7 @@ TEST(OpenMeteoParse, CurrentBlockWithNullCountsMissing) {
   EXPECT_EQ(rd.station.provider_id, "48.86,2.3399997");
   EXPECT_EQ(rd.measurements.size(), 6u);
   EXPECT_EQ(r.missing_values, 1u);  // pressure_msl: null
-  EXPECT_EQ(find(rd, Metric::pressure), nullptr);
+  EXPECT_FALSE(find(rd, Metric::pressure).has_value());
   EXPECT_DOUBLE_EQ(get(rd, Metric::wind_speed).value, 3.61);
   EXPECT_TRUE(get(rd, Metric::wind_speed).unit.empty());
   EXPECT_DOUBLE_EQ(get(rd, Metric::wind_direction).value, 225);
@@ -181,7 +144,7 @@ TEST(OpenMeteoParse, HourlyNegativeOffsetAndNulls) {
   EXPECT_EQ(r.readings[0].observed_at, at("2023-10-26T01:00:00Z"));
   EXPECT_EQ(r.readings[2].observed_at, at("2023-10-26T03:00:00Z"));
   EXPECT_EQ(r.readings[1].measurements.size(), 1u);  // temperature null, humidity 42
-  EXPECT_EQ(find(r.readings[1], Metric::temperature), nullptr);
+  EXPECT_FALSE(find(r.readings[1], Metric::temperature).has_value());
   EXPECT_EQ(r.missing_values, 2u + 3u);  // two scattered nulls + all-null cloud_cover
 }
 
@@ -291,6 +254,88 @@ TEST(OpenMeteoParse, NonJsonAndTransportFailures) {
   EXPECT_EQ(parse_openmeteo_response(station(), cut, {kNow, true}).outcome, Outcome::transient);
 }
 
+// ---- bad input -----------------------------------------------------------------------------
+
+// A current-block body around `current` (with `units` as current_units).
+std::string current_body(
+    const std::string& current,
+    const std::string& units = R"({"temperature_2m": "°C", "relative_humidity_2m": "%"})",
+    const std::string& extra = "") {
+  return R"({"latitude": 1, "longitude": 2, "utc_offset_seconds": 0, )" + extra +
+         R"("current_units": )" + units + R"(, "current": )" + current + "}";
+}
+
+TEST(OpenMeteoParse, WrongTypesAreRejectsNamingTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {R"({"time": "2024-01-01T00:00", "temperature_2m": "warm", "relative_humidity_2m": 5})",
+       "current.temperature_2m: expected a number"},
+      {R"({"time": "2024-01-01T00:00", "temperature_2m": true, "relative_humidity_2m": 5})",
+       "current.temperature_2m: expected a number"},
+      {R"({"time": "2024-01-01T00:00", "temperature_2m": {}, "relative_humidity_2m": 5})",
+       "current.temperature_2m: expected a number"},
+      {R"({"time": "2024-01-01T00:00", "temperature_2m": [1], "relative_humidity_2m": 5})",
+       "current.temperature_2m: expected a number"},
+  };
+  for (const auto& [current, reason] : cases) {
+    const auto r = parse_body(200, current_body(current));
+    EXPECT_TRUE(has_reject(r, reason)) << current << "\n" << rejects_text(r);
+    ASSERT_EQ(r.readings.size(), 1u) << current;  // humidity is kept
+    EXPECT_EQ(r.readings[0].measurements.size(), 1u);
+  }
+  const auto units =
+      parse_body(200, current_body(R"({"time": "2024-01-01T00:00", "temperature_2m": 1})", "5"));
+  EXPECT_TRUE(has_reject(units, "current.temperature_2m: no unit")) << rejects_text(units);
+}
+
+TEST(OpenMeteoParse, BadTimesAndShapesAreRejectsNamingTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {current_body(R"({"temperature_2m": 1})"), "current.time: missing"},
+      {current_body(R"({"time": true, "temperature_2m": 1})"), "current.time: expected"},
+      {current_body(R"({"time": 99999999999999999, "temperature_2m": 1})"), "current.time"},
+      {current_body(R"({"time": "2024-02-30T25:00", "temperature_2m": 1})"), "current.time"},
+      {current_body("5"), "current: expected an object"},
+      {current_body("[]"), "current: expected an object"},
+      {R"({"hourly": {"time": "2024-01-01T00:00", "temperature_2m": [1]}})",
+       "hourly.time: missing or not an array"},
+      {R"({"hourly_units": {"temperature_2m": "°C"}, )"
+       R"("hourly": {"time": ["2024-01-01T00:00"], "temperature_2m": 1}})",
+       "hourly.temperature_2m: expected an array"},
+      {R"({"hourly_units": {"temperature_2m": "°C"}, )"
+       R"("hourly": {"time": [true], "temperature_2m": [1]}})",
+       "hourly.time[0]"},
+      {R"({"utc_offset_seconds": "east", "hourly": {"time": [], "temperature_2m": []}})",
+       "utc_offset_seconds"},
+      {R"({"utc_offset_seconds": 1e12, "hourly": {"time": [], "temperature_2m": []}})",
+       "utc_offset_seconds"},
+      {R"({"utc_offset_seconds": 1.5, "hourly": {"time": [], "temperature_2m": []}})",
+       "utc_offset_seconds"},
+      {R"([{"hourly": {"time": [], "temperature_2m": []}}, 7])", "[1]: expected an object"},
+  };
+  for (const auto& [body, reason] : cases) {
+    const auto r = parse_body(200, body);
+    EXPECT_TRUE(has_reject(r, reason)) << body << "\n" << rejects_text(r);
+    EXPECT_TRUE(r.readings.empty()) << body;
+  }
+  // A bad block beside a good one: the good one's reading is kept.
+  const auto mixed =
+      parse_body(200, current_body(R"({"time": "2024-01-01T00:00", "temperature_2m": 1})",
+                                   R"({"temperature_2m": "°C"})", R"("current_weather": "x", )"));
+  EXPECT_TRUE(has_reject(mixed, "current_weather: expected an object")) << rejects_text(mixed);
+  EXPECT_EQ(mixed.readings.size(), 1u);
+}
+
+TEST(OpenMeteoParse, TruncatedAndEmptyBodiesAreDeadLettered) {
+  const std::string whole = read_file(kOwn + "/forecast_current_gmt.json");
+  for (const std::string& body :
+       {std::string(), std::string("  \n"), whole.substr(0, whole.size() / 2),
+        whole.substr(0, whole.find_last_of('}'))}) {
+    const auto r = parse_body(200, body);
+    EXPECT_EQ(r.outcome, Outcome::bad_payload) << body;
+    EXPECT_TRUE(has_reject(r, "body is not JSON")) << body << "\n" << rejects_text(r);
+    EXPECT_TRUE(r.readings.empty());
+  }
+}
+
 // ---- recorded samples --------------------------------------------------------------------
 
 TEST_F(OpenMeteoSamples, BrasiliaHourlyNegativeOffset) {
@@ -358,8 +403,8 @@ TEST_F(OpenMeteoSamples, BeijingCarbonMonoxideInThousands) {
   EXPECT_TRUE(r.rejects.empty()) << rejects_text(r);
   ASSERT_EQ(r.readings.size(), 48u);
   EXPECT_EQ(r.readings[0].observed_at, at("2022-12-31T16:00:00Z"));  // 00:00 at UTC+8
-  const Measurement* co = find(r.readings[0], Metric::co);
-  ASSERT_NE(co, nullptr);
+  const auto co = find(r.readings[0], Metric::co);
+  ASSERT_TRUE(co.has_value());
   EXPECT_DOUBLE_EQ(co->value, 4048.0);
   EXPECT_TRUE(co->unit.empty());
   EXPECT_TRUE(in_bounds(Metric::co, co->value));
@@ -413,221 +458,6 @@ TEST_F(OpenMeteoSamples, EverySampleParsesWithoutCrashing) {
   }
   EXPECT_EQ(files, 14u);
 }
-
-// ---- provider: tasks and requests ---------------------------------------------------------
-
-TEST(OpenMeteoProvider, TasksPerStationAndEndpoint) {
-  OpenMeteoConfig cfg;
-  cfg.endpoint_list = {Endpoint::forecast, Endpoint::air_quality};
-  const OpenMeteoProvider p(cfg);
-  const auto tasks = p.tasks({station(), station()});
-  ASSERT_EQ(tasks.size(), 4u);
-  EXPECT_EQ(tasks[0].endpoint, "forecast");
-  EXPECT_EQ(tasks[0].min_interval, Seconds(0));
-  EXPECT_EQ(tasks[1].endpoint, "air_quality");
-  EXPECT_EQ(tasks[1].min_interval, Seconds(3600));
-  EXPECT_EQ(tasks[3].station_index, 1u);
-  EXPECT_DOUBLE_EQ(tasks[0].weight, 1.0);
-  EXPECT_EQ(p.name(), "openmeteo");
-}
-
-TEST(OpenMeteoProvider, BuildsForecastAndAirQualityUrls) {
-  OpenMeteoConfig cfg;
-  cfg.endpoint_list = {Endpoint::forecast, Endpoint::air_quality};
-  const OpenMeteoProvider p(cfg);
-  const auto tasks = p.tasks({station()});
-  const auto f = p.build(tasks[0], station());
-  EXPECT_EQ(f.url,
-            "https://api.open-meteo.com/v1/forecast?latitude=52.52&longitude=13.41&current="
-            "temperature_2m,relative_humidity_2m,pressure_msl,wind_speed_10m,wind_direction_10m,"
-            "precipitation,cloud_cover&wind_speed_unit=ms&timezone=GMT");
-  EXPECT_EQ(f.redacted_url, f.url);
-  EXPECT_EQ(f.method, "GET");
-  const auto a = p.build(tasks[1], station());
-  EXPECT_EQ(a.url,
-            "https://air-quality-api.open-meteo.com/v1/air-quality?latitude=52.52&longitude=13.41"
-            "&current=pm10,pm2_5,carbon_monoxide,nitrogen_dioxide,sulphur_dioxide,ozone"
-            "&timezone=GMT");
-}
-
-TEST(OpenMeteoProvider, ApiKeyIsSentAndRedacted) {
-  OpenMeteoConfig cfg;
-  cfg.endpoint_list = {Endpoint::forecast};
-  cfg.forecast_base_url = "https://customer-api.open-meteo.com";
-  cfg.api_key = "s3cr&t";
-  const OpenMeteoProvider p(cfg);
-  const auto req = p.build(p.tasks({station()})[0], station());
-  EXPECT_TRUE(req.url.ends_with("&apikey=s3cr%26t")) << req.url;
-  EXPECT_TRUE(req.redacted_url.ends_with("&apikey=REDACTED"));
-  EXPECT_EQ(req.redacted_url.find("s3cr"), std::string::npos);
-}
-
-TEST(OpenMeteoProvider, ParseGoesThroughTheProvider) {
-  const OpenMeteoProvider p(OpenMeteoConfig{});
-  http::FetchTask task;
-  task.endpoint = "forecast";
-  const auto r =
-      p.parse(task, station(), response(200, read_file(kOwn + "/forecast_current_gmt.json")), kNow);
-  EXPECT_EQ(r.readings.size(), 1u);
-}
-
-TEST(OpenMeteoProvider, CallWeightFollowsTheContract) {
-  EXPECT_DOUBLE_EQ(call_weight(7, 1), 1.0);
-  EXPECT_DOUBLE_EQ(call_weight(20, 1), 2.0);
-  EXPECT_DOUBLE_EQ(call_weight(7, 28), 1.4);
-  EXPECT_DOUBLE_EQ(call_weight(15, 42), 4.5);
-  EXPECT_DOUBLE_EQ(call_weight(0, 0), 1.0);
-}
-
-// ---- archive -------------------------------------------------------------------------------
-
-Date ymd(int y, unsigned m, unsigned d) {
-  return Date{year(y), month(m), day(d)};
-}
-
-TEST(OpenMeteoArchiveProvider, ChunksAreInclusiveAndCoverTheRange) {
-  const auto chunks = archive_chunks(ymd(2024, 1, 1), ymd(2024, 3, 1), 14);
-  ASSERT_EQ(chunks.size(), 5u);  // 61 days
-  EXPECT_EQ(chunks[0].first, ymd(2024, 1, 1));
-  EXPECT_EQ(chunks[0].second, ymd(2024, 1, 14));
-  EXPECT_EQ(chunks[1].first, ymd(2024, 1, 15));
-  EXPECT_EQ(chunks[3].second, ymd(2024, 2, 25));  // across the leap day
-  EXPECT_EQ(chunks[4].first, ymd(2024, 2, 26));
-  EXPECT_EQ(chunks[4].second, ymd(2024, 3, 1));
-  EXPECT_EQ(archive_chunks(ymd(2024, 1, 1), ymd(2024, 1, 1), 14).size(), 1u);
-  EXPECT_TRUE(archive_chunks(ymd(2024, 1, 2), ymd(2024, 1, 1), 14).empty());
-  EXPECT_EQ(archive_chunks(ymd(2024, 1, 1), ymd(2024, 1, 3), 0).size(), 3u);
-}
-
-TEST(OpenMeteoArchiveProvider, EndIsClampedToTheArchiveLag) {
-  const auto moved = clamp_archive_end(ymd(2024, 3, 10), ymd(2024, 3, 12));
-  EXPECT_EQ(moved.to, ymd(2024, 3, 7));
-  EXPECT_NE(moved.warning.find("2024-03-07"), std::string::npos) << moved.warning;
-  const auto kept = clamp_archive_end(ymd(2024, 3, 1), ymd(2024, 3, 12));
-  EXPECT_EQ(kept.to, ymd(2024, 3, 1));
-  EXPECT_TRUE(kept.warning.empty());
-  EXPECT_EQ(utc_date(at("2024-02-29T23:59:59Z")), ymd(2024, 2, 29));
-  EXPECT_EQ(parse_iso_date("2024-02-29"), ymd(2024, 2, 29));
-  EXPECT_FALSE(parse_iso_date("2023-02-29").has_value());
-  EXPECT_EQ(format_iso_date(ymd(987, 1, 2)), "0987-01-02");
-}
-
-TEST(OpenMeteoArchiveProvider, TaskAndRequestPerStation) {
-  OpenMeteoConfig cfg;
-  const auto p = make_openmeteo_archive_provider(cfg, ymd(2024, 1, 1), ymd(2024, 1, 28));
-  const auto tasks = p->tasks({station(), station()});
-  ASSERT_EQ(tasks.size(), 2u);
-  EXPECT_EQ(tasks[0].endpoint, "archive");
-  EXPECT_DOUBLE_EQ(tasks[0].weight, 1.4);  // 7 variables x 28/14 days
-  const auto req = p->build(tasks[1], station());
-  EXPECT_EQ(req.url,
-            "https://archive-api.open-meteo.com/v1/archive?latitude=52.52&longitude=13.41"
-            "&start_date=2024-01-01&end_date=2024-01-28&hourly=temperature_2m,"
-            "relative_humidity_2m,pressure_msl,wind_speed_10m,wind_direction_10m,precipitation,"
-            "cloud_cover&wind_speed_unit=ms&timezone=GMT");
-  const auto r = p->parse(tasks[0], station(),
-                          response(200, read_file(kOwn + "/hourly_negative_offset_nulls.json")),
-                          at("2023-10-26T00:00:00Z"));
-  EXPECT_EQ(r.readings.size(), 3u);  // archive never drops steps as "future"
-}
-
-// ---- config -------------------------------------------------------------------------------
-
-Result<OpenMeteoConfig> parse_yaml(const std::string& text) {
-  auto node = config::load_text(text, "test.yaml");
-  if (!node.ok()) return node.error();
-  return parse_openmeteo_config(node->child("openmeteo"), {"limit_per_day"});
-}
-
-TEST(OpenMeteoConfig, DefaultsAndOverrides) {
-  const auto d = parse_yaml("openmeteo: {}\n");
-  ASSERT_TRUE(d.ok()) << d.error().to_string();
-  EXPECT_EQ(d->endpoint_list.size(), 2u);
-  EXPECT_EQ(d->archive_chunk_days, 14);
-  EXPECT_EQ(d->api_key_env, "OPEN_METEO_API_KEY");
-  const auto o = parse_yaml(
-      "openmeteo:\n  forecast_base_url: http://127.0.0.1:8080/\n  endpoints: [air_quality]\n"
-      "  limit_per_day: 100\n  archive_chunk_days: 30\n");
-  ASSERT_TRUE(o.ok()) << o.error().to_string();
-  EXPECT_EQ(o->forecast_base_url, "http://127.0.0.1:8080");
-  ASSERT_EQ(o->endpoint_list.size(), 1u);
-  EXPECT_EQ(o->endpoint_list[0], Endpoint::air_quality);
-  EXPECT_EQ(o->archive_chunk_days, 30);
-  EXPECT_DOUBLE_EQ(openmeteo_poller_defaults().values.limit_per_minute, 600);
-}
-
-TEST(OpenMeteoConfig, ErrorsNameTheKey) {
-  const auto bad = parse_yaml(
-      "openmeteo:\n  endpoints: [forecast, archive]\n  archive_chunk_days: 93\n"
-      "  forecast_base_url: ftp://x\n  colour: blue\n");
-  ASSERT_FALSE(bad.ok());
-  const std::string m = bad.error().message();
-  EXPECT_NE(m.find("endpoints"), std::string::npos) << m;
-  EXPECT_NE(m.find("archive_chunk_days"), std::string::npos) << m;
-  EXPECT_NE(m.find("forecast_base_url"), std::string::npos) << m;
-  EXPECT_NE(m.find("colour"), std::string::npos) << m;
-}
-
-#ifdef ENVMON_OPENMETEO_HAS_FACTORY
-// ---- factory (needs the polling engine) -----------------------------------------------------
-
-Result<std::unique_ptr<Source>> make_from(const std::string& yaml) {
-  static MetricsRegistry registry;
-  static ManualClock clock(kNow);
-  config::SourceSection section;
-  section.name = "om";
-  section.type = "openmeteo";
-  section.settings = config::load_text(yaml, "test.yaml").value();
-  const SourceSpec spec{&section, {station()}};
-  return make_openmeteo_source(spec,
-                               ComponentContext("source", "openmeteo", "om", registry, clock));
-}
-
-TEST(OpenMeteoSource, FactoryAcceptsProviderAndEngineKeys) {
-  const auto made = make_from(
-      "forecast_base_url: http://127.0.0.1:9\nlimit_per_day: 100\n"
-      "endpoints: [forecast]\n");
-  EXPECT_TRUE(made.ok()) << made.error().message();
-  const auto bad = make_from("colour: blue\n");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message().find("colour"), std::string::npos) << bad.error().message();
-}
-
-TEST(OpenMeteoSource, SampleYamlIsValid) {
-  const auto entry = config::load_file(kOwn + "/../sample.yaml");
-  ASSERT_TRUE(entry.ok()) << entry.error().message();
-  YAML::Emitter out;
-  out << entry->child("openmeteo").yaml();
-  const auto made = make_from(out.c_str());
-  EXPECT_TRUE(made.ok()) << made.error().message();
-}
-
-TEST(OpenMeteoSource, OptionalKeyComesFromTheEnvironment) {
-  auto node = config::load_text("api_key_env: ENVMON_OM_TEST_KEY\n", "test.yaml").value();
-  ::unsetenv("ENVMON_OM_TEST_KEY");
-  const auto free_tier = parse_openmeteo_config(node);
-  ASSERT_TRUE(free_tier.ok()) << free_tier.error().message();
-  EXPECT_TRUE(free_tier->api_key.empty());
-  ::setenv("ENVMON_OM_TEST_KEY", "k123", 1);
-  const auto paid = parse_openmeteo_config(node);
-  ::unsetenv("ENVMON_OM_TEST_KEY");
-  ASSERT_TRUE(paid.ok());
-  EXPECT_EQ(paid->api_key, "k123");
-}
-
-TEST(OpenMeteoSource, SchemaDocsIncludeEngineKeysWithOpenMeteoDefaults) {
-  const auto docs = openmeteo_schema_docs();
-  ASSERT_EQ(docs.size(), 1u);
-  EXPECT_EQ(docs[0].section, "sources[].openmeteo");
-  bool saw_minute = false, saw_endpoints = false;
-  for (const auto& f : docs[0].fields) {
-    if (f.key == "limit_per_minute") saw_minute = f.default_value == "600";
-    if (f.key == "endpoints") saw_endpoints = f.default_value == "[forecast, air_quality]";
-  }
-  EXPECT_TRUE(saw_minute);
-  EXPECT_TRUE(saw_endpoints);
-}
-#endif
 
 }  // namespace
 }  // namespace envmon::sources::openmeteo

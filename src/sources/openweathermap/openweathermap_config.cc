@@ -1,8 +1,9 @@
 #include "sources/openweathermap/openweathermap_config.h"
 
-#include <algorithm>
 #include <array>
 #include <utility>
+
+#include "sources/http/provider_factory.h"
 
 namespace envmon::sources::owm {
 
@@ -16,33 +17,7 @@ constexpr std::array<std::pair<std::string_view, Endpoint>, 4> kEndpoints{{
 }};
 
 constexpr std::string_view kDefaultEndpoints = "[weather, air_pollution]";
-
-std::string endpoint_choices() {
-  std::string out;
-  for (const auto& [name, e] : kEndpoints) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
-}
-
-Status parse_endpoints(const config::Node& block, OpenWeatherMapConfig& out) {
-  std::vector<std::string> names = out.endpoints;
-  if (names.empty()) names = {"weather", "air_pollution"};
-  for (const auto& name : names) {
-    const auto e = parse_endpoint(name);
-    if (!e) {
-      return block.child("endpoints")
-          .error(Errc::config_bad_value,
-                 "unknown endpoint '" + name + "'; valid: " + endpoint_choices());
-    }
-    if (std::find(out.endpoint_kinds.begin(), out.endpoint_kinds.end(), *e) ==
-        out.endpoint_kinds.end()) {
-      out.endpoint_kinds.push_back(*e);
-    }
-  }
-  return ok_status();
-}
+const std::vector<std::string> kDefaultEndpointNames{"weather", "air_pollution"};
 
 }  // namespace
 
@@ -93,13 +68,16 @@ std::vector<config::FieldSpec> openweathermap_field_specs() {
 Result<OpenWeatherMapConfig> parse_openweathermap_config(
     const config::Node& block, const std::vector<std::string>& passthrough) {
   OpenWeatherMapConfig out;
-  ENVMON_TRY(config::fill(block, openweathermap_schema(), out, passthrough));
-  ENVMON_TRY(parse_endpoints(block, out));
-  while (!out.base_url.empty() && out.base_url.back() == '/')
-    out.base_url.pop_back();
-  if (out.base_url.empty()) {
-    return block.child("base_url").error(Errc::config_bad_value, "must not be empty");
+  std::vector<Error> errors;
+  for (Status s :
+       {config::fill(block, openweathermap_schema(), out, passthrough),
+        http::check_base_url(block, "base_url", out.base_url),
+        http::parse_name_list<Endpoint>(
+            block, "endpoints", out.endpoints.empty() ? kDefaultEndpointNames : out.endpoints,
+            kEndpoints, out.endpoint_kinds)}) {
+    if (!s.ok()) errors.push_back(s.error());
   }
+  ENVMON_TRY(config::join_errors(errors));
   return out;
 }
 

@@ -1,14 +1,9 @@
 #include "sources/openweathermap/openweathermap_parse.h"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <optional>
 #include <utility>
-
-#include "core/error.h"
-#include "sources/http/provider_json.h"
 
 namespace envmon::sources::owm {
 
@@ -19,93 +14,80 @@ namespace {
 using json::Element;
 using json::Number;
 
-void reject(http::ParseResult& out, std::string reason) {
-  out.rejects.push_back({std::string(errc_name(Errc::source_payload)), std::move(reason)});
-}
-
-http::ParseResult bad_payload(std::string reason) {
-  http::ParseResult out;
-  out.outcome = http::Outcome::bad_payload;
-  reject(out, std::move(reason));
-  return out;
-}
-
 // `dt` fields are Unix seconds UTC; anything non-positive or absurdly large is no time at all.
 std::optional<Timestamp> unix_time(Element parent, std::string_view key) {
-  const Number n = json::number_at(parent, key);
-  if (n.state != Number::State::value || n.value <= 0 || n.value > 1e11) return std::nullopt;
-  return Timestamp(Seconds(static_cast<int64_t>(n.value)));
+  const auto t = json::unix_seconds(json::number_at(parent, key));
+  if (!t || *t <= Timestamp{}) return std::nullopt;
+  return t;
 }
 
-void add(Reading& r, size_t& missing, Metric metric, Number n, std::string_view unit) {
-  if (n.state == Number::State::absent) return;
-  if (n.state == Number::State::no_data) {
-    ++missing;
-    return;
+// A block of fields (`main`, `wind`, `clouds`): nullopt when absent; a reject when it is there
+// but no object, so its values are never dropped without a word.
+std::optional<Element> block(Element parent, std::string_view key, std::string_view where,
+                             http::ParseResult& out) {
+  const auto e = json::child(parent, key);
+  if (!e) return std::nullopt;
+  if (!e->is_object()) {
+    http::add_reject(out, std::string(where) + ": expected an object");
+    return std::nullopt;
   }
-  Measurement m;
-  m.metric = metric;
-  m.value = n.value;
-  m.unit = std::string(unit);
-  r.measurements.push_back(std::move(m));
+  return e;
 }
 
-Reading new_reading(const ReadingSeed& seed, Timestamp observed_at) {
-  Reading r;
-  r.source = seed.source;
-  r.station = seed.station;
-  r.observed_at = observed_at;
-  r.ingested_at = seed.now;
-  return r;
+void add(Reading& r, http::ParseResult& out, Metric metric, Element parent, std::string_view key,
+         std::string_view unit, const std::string& where) {
+  http::add_measurement(r, out, metric, json::number_at(parent, key), unit,
+                        where + std::string(key));
 }
 
 void finish(http::ParseResult& out, Reading r, std::string_view where) {
   if (r.measurements.empty()) {
     out.outcome = http::Outcome::bad_payload;
-    reject(out, std::string(where) + ": no usable measurement");
+    http::add_reject(out, std::string(where) + ": no usable measurement");
     return;
   }
   out.readings.push_back(std::move(r));
 }
 
 // The hour's precipitation: rain.1h, else rain.3h, else the same from snow (mm water).
-Number precipitation(Element obj) {
-  for (std::string_view block : {"rain", "snow"}) {
-    const auto b = json::child(obj, block);
+void add_precipitation(Reading& r, http::ParseResult& out, Element obj, const std::string& where) {
+  for (std::string_view name : {"rain", "snow"}) {
+    const std::string prefix = where + std::string(name);
+    const auto b = block(obj, name, prefix, out);
     if (!b) continue;
     for (std::string_view window : {"1h", "3h"}) {
-      const Number n = json::number_at(*b, window);
-      if (n.state != Number::State::absent) return n;
+      if (json::child(*b, window)) {
+        add(r, out, Metric::precipitation, *b, window, "mm", prefix + ".");
+        return;
+      }
     }
   }
-  return {};
 }
 
 void parse_weather(Element root, const ReadingSeed& seed, http::ParseResult& out) {
   const auto dt = unix_time(root, "dt");
   if (!dt) {
-    out = bad_payload("dt: missing or not a Unix time");
+    out = http::bad_payload_result("dt: missing or not a Unix time");
     return;
   }
-  Reading r = new_reading(seed, *dt);
+  Reading r = http::new_reading(seed, *dt);
   const Number id = json::number_at(root, "id");
-  if (id.state == Number::State::value && id.value != 0) {
+  if (id.state == Number::State::value && id.value != 0 && std::abs(id.value) < 1e15) {
     r.station.provider_id = std::to_string(static_cast<int64_t>(id.value));
   }
-  size_t& missing = out.missing_values;
-  if (const auto main = json::child(root, "main")) {
-    add(r, missing, Metric::temperature, json::number_at(*main, "temp"), "K");
-    add(r, missing, Metric::humidity, json::number_at(*main, "humidity"), "%");
-    add(r, missing, Metric::pressure, json::number_at(*main, "pressure"), "hPa");
+  if (const auto main = block(root, "main", "main", out)) {
+    add(r, out, Metric::temperature, *main, "temp", "K", "main.");
+    add(r, out, Metric::humidity, *main, "humidity", "%", "main.");
+    add(r, out, Metric::pressure, *main, "pressure", "hPa", "main.");
   }
-  if (const auto wind = json::child(root, "wind")) {
-    add(r, missing, Metric::wind_speed, json::number_at(*wind, "speed"), "m/s");
-    add(r, missing, Metric::wind_direction, json::number_at(*wind, "deg"), "deg");
+  if (const auto wind = block(root, "wind", "wind", out)) {
+    add(r, out, Metric::wind_speed, *wind, "speed", "m/s", "wind.");
+    add(r, out, Metric::wind_direction, *wind, "deg", "deg", "wind.");
   }
-  if (const auto clouds = json::child(root, "clouds")) {
-    add(r, missing, Metric::cloud_cover, json::number_at(*clouds, "all"), "%");
+  if (const auto clouds = block(root, "clouds", "clouds", out)) {
+    add(r, out, Metric::cloud_cover, *clouds, "all", "%", "clouds.");
   }
-  add(r, missing, Metric::precipitation, precipitation(root), "mm");
+  add_precipitation(r, out, root, "");
   finish(out, std::move(r), "weather");
 }
 
@@ -129,7 +111,7 @@ void parse_air_item(Element item, size_t index, bool forecast, const ReadingSeed
   const std::string where = "list[" + std::to_string(index) + "]";
   const auto dt = unix_time(item, "dt");
   if (!dt) {
-    reject(out, where + ".dt: missing or not a Unix time");
+    http::add_reject(out, where + ".dt: missing or not a Unix time");
     return;
   }
   // A forecast is not an observation: only the hour that has begun is kept.
@@ -138,21 +120,23 @@ void parse_air_item(Element item, size_t index, bool forecast, const ReadingSeed
   if (const auto main = json::child(item, "main"); main && json::child(*main, "aqi")) {
     ++out.missing_values;
   }
-  Reading r = new_reading(seed, *dt);
-  simdjson::dom::object components;
-  if (const auto c = json::child(item, "components");
-      c && c->get_object().get(components) == simdjson::SUCCESS) {
-    for (const auto field : components) {
-      const auto metric = component_metric(field.key);
-      if (!metric) {
-        ++out.missing_values;  // no, nh3: not in the metric catalogue
-        continue;
-      }
-      add(r, out.missing_values, *metric, json::number(field.value), "ug/m3");
+  const auto components = json::object_at(item, "components");
+  if (!components) {
+    http::add_reject(out, where + ".components: missing or not an object");
+    return;
+  }
+  Reading r = http::new_reading(seed, *dt);
+  for (const auto field : *components) {
+    const auto metric = component_metric(field.key);
+    if (!metric) {
+      ++out.missing_values;  // no, nh3: not in the metric catalogue
+      continue;
     }
+    http::add_measurement(r, out, *metric, json::number(field.value), "ug/m3",
+                          where + ".components." + std::string(field.key));
   }
   if (r.measurements.empty()) {
-    reject(out, where + ".components: no usable measurement");
+    http::add_reject(out, where + ".components: no usable measurement");
     return;
   }
   out.readings.push_back(std::move(r));
@@ -161,14 +145,13 @@ void parse_air_item(Element item, size_t index, bool forecast, const ReadingSeed
 void parse_air_pollution(Element root, bool forecast, const ReadingSeed& seed,
                          http::ParseResult& out) {
   // `coord` is an object in live data and an array in the documentation: it is not needed.
-  simdjson::dom::array list;
-  const auto l = json::child(root, "list");
-  if (!l || l->get_array().get(list) != simdjson::SUCCESS) {
-    out = bad_payload("list: missing or not an array");
+  const auto list = json::array_at(root, "list");
+  if (!list) {
+    out = http::bad_payload_result("list: missing or not an array");
     return;
   }
   size_t index = 0;
-  for (const auto item : list)
+  for (const auto item : *list)
     parse_air_item(item, index++, forecast, seed, out);
   if (out.readings.empty() && !out.rejects.empty()) out.outcome = http::Outcome::bad_payload;
 }
@@ -176,31 +159,23 @@ void parse_air_pollution(Element root, bool forecast, const ReadingSeed& seed,
 void parse_onecall(Element root, const ReadingSeed& seed, http::ParseResult& out) {
   const auto current = json::child(root, "current");
   if (!current || !current->is_object()) {
-    out = bad_payload("current: missing or not an object");
+    out = http::bad_payload_result("current: missing or not an object");
     return;
   }
   const auto dt = unix_time(*current, "dt");
   if (!dt) {
-    out = bad_payload("current.dt: missing or not a Unix time");
+    out = http::bad_payload_result("current.dt: missing or not a Unix time");
     return;
   }
-  Reading r = new_reading(seed, *dt);
-  size_t& missing = out.missing_values;
-  add(r, missing, Metric::temperature, json::number_at(*current, "temp"), "K");
-  add(r, missing, Metric::humidity, json::number_at(*current, "humidity"), "%");
-  add(r, missing, Metric::pressure, json::number_at(*current, "pressure"), "hPa");
-  add(r, missing, Metric::wind_speed, json::number_at(*current, "wind_speed"), "m/s");
-  add(r, missing, Metric::wind_direction, json::number_at(*current, "wind_deg"), "deg");
-  add(r, missing, Metric::cloud_cover, json::number_at(*current, "clouds"), "%");
-  add(r, missing, Metric::precipitation, precipitation(*current), "mm");
+  Reading r = http::new_reading(seed, *dt);
+  add(r, out, Metric::temperature, *current, "temp", "K", "current.");
+  add(r, out, Metric::humidity, *current, "humidity", "%", "current.");
+  add(r, out, Metric::pressure, *current, "pressure", "hPa", "current.");
+  add(r, out, Metric::wind_speed, *current, "wind_speed", "m/s", "current.");
+  add(r, out, Metric::wind_direction, *current, "wind_deg", "deg", "current.");
+  add(r, out, Metric::cloud_cover, *current, "clouds", "%", "current.");
+  add_precipitation(r, out, *current, "current.");
   finish(out, std::move(r), "current");
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // The body's `message`, or empty when the body is no JSON object.
@@ -231,7 +206,7 @@ http::ParseResult classify_error(int status, std::string_view body) {
   const std::string text = out.message.empty() ? "HTTP " + std::to_string(status) : out.message;
   if (status == 401) {
     // A valid key without the One Call subscription: only that endpoint is unavailable.
-    const std::string l = lower(text);
+    const std::string l = http::ascii_lower(text);
     const bool subscription =
         l.find("one call") != std::string::npos || l.find("subscription") != std::string::npos;
     out.outcome = subscription ? http::Outcome::endpoint_unavailable : http::Outcome::unauthorized;
@@ -241,7 +216,7 @@ http::ParseResult classify_error(int status, std::string_view body) {
     out.outcome = http::Outcome::rate_limited;
   } else if (status >= 400 && status < 500) {
     out.outcome = http::Outcome::bad_payload;
-    reject(out, "HTTP " + std::to_string(status) + ": " + text);
+    http::add_reject(out, "HTTP " + std::to_string(status) + ": " + text);
   } else {
     out.outcome = http::Outcome::transient;
   }
@@ -252,9 +227,10 @@ http::ParseResult parse_success(Endpoint endpoint, std::string_view body, const 
   simdjson::dom::parser parser;
   Element root;
   if (const auto err = parser.parse(body.data(), body.size()).get(root); err != simdjson::SUCCESS) {
-    return bad_payload(std::string("body is not valid JSON: ") + simdjson::error_message(err));
+    return http::bad_payload_result(std::string("body is not valid JSON: ") +
+                                    simdjson::error_message(err));
   }
-  if (!root.is_object()) return bad_payload("body: expected a JSON object");
+  if (!root.is_object()) return http::bad_payload_result("body: expected a JSON object");
   // The HTTP status said 200; an error `cod` in the body still wins over it.
   if (const int cod = cod_of(root); cod != 0 && cod != 200) return classify_error(cod, body);
   http::ParseResult out;

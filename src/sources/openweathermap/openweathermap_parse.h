@@ -7,16 +7,13 @@
 #include "model/reading.h"
 #include "net/http_types.h"
 #include "sources/http/provider.h"
+#include "sources/http/provider_json.h"
 #include "sources/openweathermap/openweathermap_config.h"
 
 namespace envmon::sources::owm {
 
-// What every reading of one answer shares.
-struct ReadingSeed {
-  SourceId source;
-  StationRef station;  // the configured station; provider_id is filled from the body
-  Timestamp now;       // ingested_at; also the cut-off for forecast items
-};
+// What every reading of one answer shares (provider_id is filled from the body).
+using ReadingSeed = http::ReadingSeed;
 
 // An answer that is not a success, by HTTP status first, then the body's `cod` and `message`:
 // 401 unauthorized (One Call without subscription: endpoint_unavailable), 404 not_found,

@@ -1,7 +1,5 @@
 #include "sources/openweathermap/openweathermap_provider.h"
 
-#include <cctype>
-#include <charconv>
 #include <utility>
 
 #include "net/url.h"
@@ -93,25 +91,16 @@ http::ParseResult OpenWeatherMapProvider::parse(const http::FetchTask& task,
                                                 const config::StationConfig& station,
                                                 const net::HttpResponse& response,
                                                 Timestamp now) const {
-  if (response.transport != net::TransportError::none || response.status == 0) {
-    http::ParseResult out;
-    out.outcome = http::Outcome::transient;
-    out.message = response.transport_message;
-    return out;
-  }
+  if (auto failed = http::transport_failure(response)) return std::move(*failed);
   if (response.status != 200) return classify_error(response.status, response.body);
   const auto e = parse_endpoint(task.endpoint);
   if (!e) {
-    http::ParseResult out;
-    out.outcome = http::Outcome::bad_payload;
-    out.rejects.push_back({std::string(errc_name(Errc::internal)),
-                           "unknown openweathermap endpoint '" + task.endpoint + "'"});
+    http::ParseResult out = http::outcome_result(http::Outcome::bad_payload, "");
+    http::add_reject(out, "unknown openweathermap endpoint '" + task.endpoint + "'",
+                     Errc::internal);
     return out;
   }
-  ReadingSeed seed{SourceId(source_id_),
-                   StationRef{StationId(station.id), station.name, station.lat, station.lon, ""},
-                   now};
-  return parse_success(*e, response.body, seed);
+  return parse_success(*e, response.body, http::make_seed(source_id_, station, now));
 }
 
 }  // namespace envmon::sources::owm

@@ -1,9 +1,5 @@
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <optional>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -12,6 +8,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "model/units.h"
+#include "sources/http/provider_test_support.h"
 #include "sources/openweathermap/openweathermap_config.h"
 #include "sources/openweathermap/openweathermap_parse.h"
 #include "sources/openweathermap/openweathermap_provider.h"
@@ -21,26 +18,18 @@ namespace envmon::sources::owm {
 namespace {
 
 using http::Outcome;
+using http::testing::find;
+using http::testing::has_reject;
+using http::testing::rejects_text;
+using http::testing::unit_of;
+using http::testing::value;
 
-const std::string kShared = ENVMON_SOURCE_DIR "/../shared/data/api-samples/openweathermap/";
+const std::string kShared = http::testing::kSharedSamples + "openweathermap/";
 const std::string kOwn = ENVMON_SOURCE_DIR "/src/sources/openweathermap/testdata/";
 constexpr const char* kKey = "0123456789abcdef0123456789abcdef";
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 config::StationConfig station() {
-  config::StationConfig s;
-  s.id = "zocca";
-  s.name = "Zocca";
-  s.lat = 44.34;
-  s.lon = 10.99;
-  return s;
+  return http::testing::make_station("zocca", "Zocca", 44.34, 10.99);
 }
 
 OpenWeatherMapProvider provider(std::vector<Endpoint> endpoints = {}) {
@@ -50,44 +39,21 @@ OpenWeatherMapProvider provider(std::vector<Endpoint> endpoints = {}) {
 }
 
 Timestamp at(int64_t unix_secs) {
-  return Timestamp(Seconds(unix_secs));
+  return http::testing::unix_at(unix_secs);
 }
 
 http::ParseResult parse_as(const std::string& endpoint, int status, const std::string& body,
                            Timestamp now = at(1800000000)) {
   http::FetchTask task;
   task.endpoint = endpoint;
-  net::HttpResponse response;
-  response.status = status;
-  response.body = body;
-  response.content_type = "application/json; charset=utf-8";
-  return provider().parse(task, station(), response, now);
+  return provider().parse(task, station(), http::testing::make_response(status, body), now);
 }
 
-// A copy, not a pointer: GCC's -Wnull-dereference at -O3 sees through pointer returns.
-std::optional<Measurement> find(const Reading& r, Metric m) {
-  for (const auto& x : r.measurements) {
-    if (x.metric == m) return x;
-  }
-  return std::nullopt;
+std::string own(const std::string& name) {
+  return http::testing::read_fixture(kOwn + name);
 }
 
-double value(const Reading& r, Metric m) {
-  const auto x = find(r, m);
-  EXPECT_TRUE(x.has_value()) << metric_id(m);
-  return x ? x->value : -1e9;
-}
-
-std::string unit_of(const Reading& r, Metric m) {
-  const auto x = find(r, m);
-  return x ? x->unit : "<absent>";
-}
-
-// A shared recording, or skip the test when ../shared is not checked out.
-#define LOAD_SAMPLE(var, name)                                                 \
-  const auto var##_opt = read_file(kShared + (name));                          \
-  if (!var##_opt) GTEST_SKIP() << "shared sample absent: " << kShared << name; \
-  const std::string& var = *var##_opt
+#define LOAD_SAMPLE(var, name) ENVMON_LOAD_SAMPLE(var, kShared, name)
 
 TEST(OpenWeatherMapProvider, BuildsLatLonRequestWithoutModeOrUnitsAndRedactsKey) {
   const auto p = provider({Endpoint::weather, Endpoint::air_pollution, Endpoint::onecall});
@@ -224,9 +190,7 @@ TEST(OpenWeatherMapProvider, RecordedErrorsMapToOutcomes) {
 }
 
 TEST(OpenWeatherMapProvider, OwnFixturesNumbersAsStringsAndNoData) {
-  const auto body = read_file(kOwn + "weather_numbers_as_strings.json");
-  ASSERT_TRUE(body);
-  const auto r = parse_as("weather", 200, *body);
+  const auto r = parse_as("weather", 200, own("weather_numbers_as_strings.json"));
   ASSERT_EQ(r.outcome, Outcome::ok);
   ASSERT_EQ(r.readings.size(), 1u);
   EXPECT_DOUBLE_EQ(value(r.readings[0], Metric::temperature), 280.15);
@@ -234,20 +198,19 @@ TEST(OpenWeatherMapProvider, OwnFixturesNumbersAsStringsAndNoData) {
   EXPECT_EQ(r.readings[0].observed_at, at(1700000000));
   EXPECT_EQ(r.readings[0].station.provider_id, "");  // id 0: an arbitrary point
   EXPECT_EQ(r.missing_values, 2u);                   // pressure null, clouds "-"
-  EXPECT_EQ(parse_as("weather", 200, *read_file(kOwn + "weather_no_dt.json")).outcome,
-            Outcome::bad_payload);
-  EXPECT_EQ(parse_as("weather", 200, *read_file(kOwn + "weather_error_cod_in_200.json")).outcome,
+  EXPECT_EQ(parse_as("weather", 200, own("weather_no_dt.json")).outcome, Outcome::bad_payload);
+  EXPECT_EQ(parse_as("weather", 200, own("weather_error_cod_in_200.json")).outcome,
             Outcome::not_found);
 }
 
 TEST(OpenWeatherMapProvider, OwnFixturesAirPollutionAndOnecall) {
-  const auto air = parse_as("air_pollution", 200, *read_file(kOwn + "air_pollution_partial.json"));
+  const auto air = parse_as("air_pollution", 200, own("air_pollution_partial.json"));
   EXPECT_EQ(air.outcome, Outcome::ok);
   ASSERT_EQ(air.readings.size(), 1u);
   EXPECT_EQ(air.readings[0].measurements.size(), 2u);
   EXPECT_DOUBLE_EQ(value(air.readings[0], Metric::pm10), 20);
   EXPECT_EQ(air.rejects.size(), 2u);  // item without dt, item with nothing mapped
-  const auto one = parse_as("onecall", 200, *read_file(kOwn + "onecall_current_small.json"));
+  const auto one = parse_as("onecall", 200, own("onecall_current_small.json"));
   ASSERT_EQ(one.readings.size(), 1u);
   EXPECT_DOUBLE_EQ(value(one.readings[0], Metric::precipitation), 0.4);  // snow.1h
   EXPECT_DOUBLE_EQ(value(one.readings[0], Metric::temperature), 273);
@@ -289,6 +252,125 @@ TEST(OpenWeatherMapConfig, DefaultsPassthroughAndBadEndpoint) {
   EXPECT_EQ(openweathermap_poller_defaults().values.limit_per_month, 1000000);
 }
 
+// ---- bad input: every field group of every endpoint -----------------------------------------
+
+// A body whose only problem is `bad`; the reject must name `field` and the reading keep the rest.
+void expect_field_reject(const std::string& endpoint, const std::string& body,
+                         const std::string& field) {
+  const auto r = parse_as(endpoint, 200, body);
+  EXPECT_TRUE(has_reject(r, field)) << endpoint << " " << body << "\n" << rejects_text(r);
+  EXPECT_EQ(r.outcome, Outcome::ok) << body;
+  EXPECT_EQ(r.readings.size(), 1u) << body;
+}
+
+TEST(OpenWeatherMapProvider, WrongTypesInWeatherAreRejectsNamingTheField) {
+  const std::string ok_part = R"("dt": 1700000000, "main": {"humidity": 50})";
+  expect_field_reject("weather", R"({"dt": 1700000000, "main": {"temp": "warm", "humidity": 50}})",
+                      "main.temp");
+  expect_field_reject("weather", "{" + ok_part + R"(, "wind": {"speed": true, "deg": 90}})",
+                      "wind.speed");
+  expect_field_reject("weather", "{" + ok_part + R"(, "wind": {"deg": [1]}})", "wind.deg");
+  expect_field_reject("weather", "{" + ok_part + R"(, "clouds": {"all": {}}})", "clouds.all");
+  expect_field_reject("weather", "{" + ok_part + R"(, "rain": {"1h": "lots"}})", "rain.1h");
+  expect_field_reject("weather", "{" + ok_part + R"(, "snow": {"3h": false}})", "snow.3h");
+  expect_field_reject("weather", "{" + ok_part + R"(, "rain": 2.5})", "rain: expected an object");
+  expect_field_reject("weather", R"({"dt": 1700000000, "main": [1], "clouds": {"all": 5}})",
+                      "main: expected an object");
+  expect_field_reject("weather", "{" + ok_part + R"(, "wind": "calm"})",
+                      "wind: expected an object");
+  // Nothing usable at all: bad_payload, every reason kept.
+  const auto none = parse_as("weather", 200, R"({"dt": 1700000000, "main": {"temp": "warm"}})");
+  EXPECT_EQ(none.outcome, Outcome::bad_payload);
+  EXPECT_TRUE(has_reject(none, "main.temp")) << rejects_text(none);
+  EXPECT_TRUE(has_reject(none, "weather: no usable measurement")) << rejects_text(none);
+  for (const char* dt : {R"("yesterday")", "-5", "1e300", "null", "{}"}) {
+    const auto r =
+        parse_as("weather", 200, std::string(R"({"dt": )") + dt + R"(, "main": {"temp": 280}})");
+    EXPECT_EQ(r.outcome, Outcome::bad_payload) << dt;
+    EXPECT_TRUE(has_reject(r, "dt: missing or not a Unix time")) << dt << rejects_text(r);
+  }
+}
+
+TEST(OpenWeatherMapProvider, WrongTypesInAirPollutionAndOnecall) {
+  expect_field_reject("air_pollution",
+                      R"({"list": [{"dt": 1700000000, "components": {"pm2_5": "x", "pm10": 20}}]})",
+                      "list[0].components.pm2_5");
+  const auto comps =
+      parse_as("air_pollution", 200, R"({"list": [{"dt": 1700000000, "components": [1]}]})");
+  EXPECT_EQ(comps.outcome, Outcome::bad_payload);
+  EXPECT_TRUE(has_reject(comps, "list[0].components: missing or not an object"))
+      << rejects_text(comps);
+  const auto item = parse_as("air_pollution", 200, R"({"list": [7]})");
+  EXPECT_EQ(item.outcome, Outcome::bad_payload);
+  EXPECT_TRUE(has_reject(item, "list[0].dt")) << rejects_text(item);
+  for (const char* list : {R"({"list": {}})", R"({"list": "none"})", "{}"}) {
+    const auto r = parse_as("air_pollution_forecast", 200, list);
+    EXPECT_EQ(r.outcome, Outcome::bad_payload) << list;
+    EXPECT_TRUE(has_reject(r, "list: missing or not an array")) << list;
+  }
+  expect_field_reject("onecall", R"({"current": {"dt": 1700000000, "temp": [], "humidity": 80}})",
+                      "current.temp");
+  expect_field_reject("onecall",
+                      R"({"current": {"dt": 1700000000, "clouds": "x", "wind_speed": 3}})",
+                      "current.clouds");
+  expect_field_reject("onecall",
+                      R"({"current": {"dt": 1700000000, "temp": 280, "rain": {"1h": {}}}})",
+                      "current.rain.1h");
+  const auto current = parse_as("onecall", 200, R"({"current": [1]})");
+  EXPECT_EQ(current.outcome, Outcome::bad_payload);
+  EXPECT_TRUE(has_reject(current, "current: missing or not an object"));
+  const auto dt = parse_as("onecall", 200, R"({"current": {"dt": "now", "temp": 280}})");
+  EXPECT_TRUE(has_reject(dt, "current.dt")) << rejects_text(dt);
+}
+
+TEST(OpenWeatherMapProvider, TruncatedAndEmptyBodiesAreDeadLettered) {
+  for (const char* endpoint : {"weather", "air_pollution", "air_pollution_forecast", "onecall"}) {
+    for (const char* body : {"", "   ", R"({"dt": 1700000000, "main": {"temp": 2)", R"({"list": [)",
+                             "null", "42", R"("text")"}) {
+      const auto r = parse_as(endpoint, 200, body);
+      EXPECT_EQ(r.outcome, Outcome::bad_payload) << endpoint << " '" << body << "'";
+      ASSERT_FALSE(r.rejects.empty()) << endpoint << " '" << body << "'";
+      EXPECT_TRUE(has_reject(r, "body")) << rejects_text(r);
+      EXPECT_TRUE(r.readings.empty());
+    }
+  }
+}
+
+// The error message of a config that must not parse.
+std::string config_error(const std::string& yaml) {
+  auto node = config::load_text(yaml, "t.yaml");
+  if (!node.ok()) return "yaml: " + node.error().message();
+  auto cfg = parse_openweathermap_config(*node, http::poller_key_names());
+  return cfg.ok() ? "<parsed>" : cfg.error().message();
+}
+
+TEST(OpenWeatherMapConfig, EveryBadKeyIsAnErrorNamingIt) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"endpoints: [weather, forecast]\n", "endpoints[1]"},
+      {"endpoints: weather\n", "endpoints"},
+      {"endpoints: [{a: 1}]\n", "endpoints"},
+      {"base_url: ftp://api.openweathermap.org\n", "base_url"},
+      {"base_url: \"\"\n", "base_url"},
+      {"base_url: api.openweathermap.org\n", "base_url"},
+      {"base_url: [x]\n", "base_url"},
+      {"onecall_limit_per_day: -1\n", "onecall_limit_per_day"},
+      {"onecall_limit_per_day: lots\n", "onecall_limit_per_day"},
+      {"api_key_env: [A, B]\n", "api_key_env"},
+      {"api_key_file: {path: x}\n", "api_key_file"},
+      {"units: metric\n", "units"},
+      {"[1, 2]\n", "expected a mapping"},
+  };
+  for (const auto& [yaml, key] : cases) {
+    const std::string m = config_error(yaml);
+    EXPECT_NE(m.find(key), std::string::npos) << yaml << " -> " << m;
+    EXPECT_NE(m, "<parsed>") << yaml;
+  }
+  // Several mistakes: all of them, in one error.
+  const std::string both = config_error("endpoints: [x]\nbase_url: ftp://y\n");
+  EXPECT_NE(both.find("endpoints[0]"), std::string::npos) << both;
+  EXPECT_NE(both.find("base_url"), std::string::npos) << both;
+}
+
 // The factory needs the polling engine (envmon::source_http).
 Result<std::unique_ptr<Source>> make_from_yaml(const std::string& yaml, MetricsRegistry& registry,
                                                const Clock& clock) {
@@ -319,6 +401,25 @@ TEST(OpenWeatherMapSource, FactoryNeedsAKeyAndValidatesKeys) {
                              registry, clock);
   EXPECT_TRUE(made.ok()) << made.error().message();
   ::unsetenv("ENVMON_H_PROV1_TEST_KEY");
+}
+
+TEST(OpenWeatherMapSource, FactoryErrorsNameTheKeyAndAreReportedOnce) {
+  MetricsRegistry registry;
+  ManualClock clock(Timestamp(Seconds(1700000000)));
+  auto bad =
+      make_from_yaml("limit_per_minute: -5\nendpoints: [nope]\ncolour: blue\n", registry, clock);
+  ASSERT_FALSE(bad.ok());
+  const std::string m = bad.error().message();
+  EXPECT_NE(m.find("limit_per_minute"), std::string::npos) << m;
+  EXPECT_NE(m.find("endpoints[0]"), std::string::npos) << m;
+  EXPECT_EQ(m.find("colour"), m.rfind("colour")) << m;  // one unknown-key error, not two
+  auto file =
+      make_from_yaml("api_key_env: ENVMON_H_PROV1_UNSET_VAR\napi_key_file: /nonexistent/owm_key\n",
+                     registry, clock);
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.error().code(), Errc::source_auth);
+  EXPECT_NE(file.error().message().find("/nonexistent/owm_key"), std::string::npos)
+      << file.error().message();
 }
 
 TEST(OpenWeatherMapSource, SchemaDocsListProviderAndPollerKeys) {

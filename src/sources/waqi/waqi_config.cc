@@ -1,7 +1,10 @@
 #include "sources/waqi/waqi_config.h"
 
 #include <charconv>
+#include <limits>
 #include <string_view>
+
+#include "sources/http/provider_factory.h"
 
 namespace envmon::sources::waqi {
 
@@ -12,17 +15,22 @@ Status parse_uid_entry(const config::Node& node, std::string_view entry, WaqiCon
   const size_t eq = entry.find('=');
   if (eq == std::string_view::npos || eq == 0) {
     return node.error(Errc::config_bad_value,
-                      "station_uids entry '" + std::string(entry) + "': expected station_id=@uid");
+                      "'" + std::string(entry) + "': expected station_id=@uid");
   }
   std::string_view uid = entry.substr(eq + 1);
   if (!uid.empty() && uid.front() == '@') uid.remove_prefix(1);
   int64_t value = 0;
   const auto [ptr, ec] = std::from_chars(uid.data(), uid.data() + uid.size(), value);
-  if (uid.empty() || ec != std::errc() || ptr != uid.data() + uid.size() || value == 0) {
-    return node.error(Errc::config_bad_value, "station_uids entry '" + std::string(entry) +
-                                                  "': uid must be a non-zero integer");
+  // INT64_MIN has no absolute value, and requests go by abs(uid).
+  if (uid.empty() || ec != std::errc() || ptr != uid.data() + uid.size() || value == 0 ||
+      value == std::numeric_limits<int64_t>::min()) {
+    return node.error(Errc::config_bad_value,
+                      "'" + std::string(entry) + "': uid must be a non-zero integer");
   }
-  out.uid_by_station[std::string(entry.substr(0, eq))] = value;
+  if (!out.uid_by_station.emplace(std::string(entry.substr(0, eq)), value).second) {
+    return node.error(Errc::config_bad_value,
+                      "'" + std::string(entry) + "': station already has a uid in station_uids");
+  }
   return ok_status();
 }
 
@@ -53,15 +61,20 @@ const config::Schema<WaqiConfig>& waqi_schema() {
 Result<WaqiConfig> parse_waqi_config(const config::Node& block,
                                      const std::vector<std::string>& passthrough) {
   WaqiConfig out;
-  ENVMON_TRY(config::fill(block, waqi_schema(), out, passthrough));
-  for (const auto& entry : out.station_uids) {
-    ENVMON_TRY(parse_uid_entry(block.child("station_uids"), entry, out));
+  std::vector<Error> errors;
+  if (Status s = config::fill(block, waqi_schema(), out, passthrough); !s.ok()) {
+    errors.push_back(s.error());
   }
-  while (!out.base_url.empty() && out.base_url.back() == '/')
-    out.base_url.pop_back();
-  if (out.base_url.empty()) {
-    return block.child("base_url").error(Errc::config_bad_value, "must not be empty");
+  if (Status s = http::check_base_url(block, "base_url", out.base_url); !s.ok()) {
+    errors.push_back(s.error());
   }
+  for (size_t i = 0; i < out.station_uids.size(); ++i) {
+    const config::Node item = block.child("station_uids").item(i);
+    if (Status s = parse_uid_entry(item, out.station_uids[i], out); !s.ok()) {
+      errors.push_back(s.error());
+    }
+  }
+  ENVMON_TRY(config::join_errors(errors));
   return out;
 }
 

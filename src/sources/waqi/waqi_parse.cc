@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <cmath>
 #include <utility>
-
-#include "core/error.h"
-#include "sources/http/provider_json.h"
 
 namespace envmon::sources::waqi {
 
@@ -17,27 +14,11 @@ namespace {
 using json::Element;
 using json::Number;
 
-void reject(http::ParseResult& out, std::string reason) {
-  out.rejects.push_back({std::string(errc_name(Errc::source_payload)), std::move(reason)});
-}
-
-http::ParseResult with_outcome(http::Outcome outcome, std::string message) {
-  http::ParseResult out;
-  out.outcome = outcome;
-  out.message = std::move(message);
-  return out;
-}
-
-http::ParseResult bad_payload(std::string reason) {
-  http::ParseResult out = with_outcome(http::Outcome::bad_payload, reason);
-  reject(out, std::move(reason));
-  return out;
-}
-
 http::ParseResult error_result(std::string text) {
   const http::Outcome outcome = classify_error_text(text);
-  if (outcome == http::Outcome::bad_payload) return bad_payload("status error: " + text);
-  return with_outcome(outcome, std::move(text));
+  if (outcome == http::Outcome::bad_payload)
+    return http::bad_payload_result("status error: " + text);
+  return http::outcome_result(outcome, std::move(text));
 }
 
 struct IaqiMapping {
@@ -60,33 +41,29 @@ constexpr std::array<IaqiMapping, 10> kIaqi{{
     {"w", Metric::wind_speed, "m/s"},
 }};
 
-void add(Reading& r, size_t& missing, Metric metric, Number n, std::string_view unit) {
-  if (n.state == Number::State::absent) return;
-  if (n.state == Number::State::no_data) {
-    ++missing;
+// `data.iaqi`: {"pm25": {"v": 12}, ...}. Keys without a metric are counted as discarded.
+void add_iaqi(Element data, Reading& r, http::ParseResult& out) {
+  const auto e = json::child(data, "iaqi");
+  if (!e) return;
+  const auto iaqi = json::object(*e);
+  if (!iaqi) {
+    http::add_reject(out, "data.iaqi: expected an object");
     return;
   }
-  Measurement m;
-  m.metric = metric;
-  m.value = n.value;
-  m.unit = std::string(unit);
-  r.measurements.push_back(std::move(m));
-}
-
-void add_iaqi(Element data, Reading& r, size_t& missing) {
-  simdjson::dom::object iaqi;
-  const auto e = json::child(data, "iaqi");
-  if (!e || e->get_object().get(iaqi) != simdjson::SUCCESS) return;
-  for (const auto field : iaqi) {
+  for (const auto field : *iaqi) {
     const auto it = std::find_if(kIaqi.begin(), kIaqi.end(),
                                  [&](const IaqiMapping& m) { return m.key == field.key; });
     if (it == kIaqi.end()) {
-      ++missing;
+      ++out.missing_values;
       continue;
     }
+    const std::string where = "data.iaqi." + std::string(field.key) + ".v";
     const Number n = json::number_at(field.value, "v");
-    add(r, missing, it->metric,
-        n.state == Number::State::absent ? Number{Number::State::no_data, 0} : n, it->unit);
+    if (n.state == Number::State::absent) {
+      http::add_reject(out, where + ": missing");
+      continue;
+    }
+    http::add_measurement(r, out, it->metric, n, it->unit, where);
   }
 }
 
@@ -100,37 +77,26 @@ std::optional<Timestamp> data_time(Element data) {
 void parse_feed_data(Element data, const ReadingSeed& seed, http::ParseResult& out) {
   const auto observed = data_time(data);
   if (!observed) {
-    reject(out,
-           "data.time: no timestamp (no usable time.iso nor time.s + time.tz; time.v is "
-           "not trusted)");
+    http::add_reject(out,
+                     "data.time: no timestamp (no usable time.iso nor time.s + time.tz; time.v is "
+                     "not trusted)");
     return;
   }
-  Reading r;
-  r.source = seed.source;
-  r.station = seed.station;
-  r.observed_at = *observed;
-  r.ingested_at = seed.now;
+  Reading r = http::new_reading(seed, *observed);
   const Number idx = json::number_at(data, "idx");
-  if (idx.state == Number::State::value) {
+  if (idx.state == Number::State::value && std::abs(idx.value) < 1e15) {
     r.station.provider_id = "@" + std::to_string(static_cast<int64_t>(idx.value));
   }
-  add(r, out.missing_values, Metric::aqi_us, json::number_at(data, "aqi"), "aqi");
-  add_iaqi(data, r, out.missing_values);
+  http::add_measurement(r, out, Metric::aqi_us, json::number_at(data, "aqi"), "aqi", "data.aqi");
+  add_iaqi(data, r, out);
   // An offline station may have nothing at all: no reading, not an error.
   if (!r.measurements.empty()) out.readings.push_back(std::move(r));
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 }  // namespace
 
 http::Outcome classify_error_text(std::string_view text) {
-  const std::string l = lower(text);
+  const std::string l = http::ascii_lower(text);
   const auto has = [&](std::string_view needle) { return l.find(needle) != std::string::npos; };
   if (has("invalid key")) return http::Outcome::unauthorized;
   if (has("over quota")) return http::Outcome::rate_limited;
@@ -162,17 +128,19 @@ http::ParseResult parse_feed(std::string_view body, const ReadingSeed& seed) {
     // gone wrong: dead-lettered with the body, like the other providers.
     const size_t first = body.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && body[first] == '<') {
-      return with_outcome(http::Outcome::transient, "body is an HTML page, not JSON");
+      return http::outcome_result(http::Outcome::transient, "body is an HTML page, not JSON");
     }
-    return bad_payload(std::string("body is not valid JSON: ") + simdjson::error_message(err));
+    return http::bad_payload_result(std::string("body is not valid JSON: ") +
+                                    simdjson::error_message(err));
   }
   const auto status = json::string_at(root, "status");
-  if (!status) return bad_payload("status: missing");
+  if (!status) return http::bad_payload_result("status: missing or not a string");
   if (*status != "ok") {
     return error_result(json::string_at(root, "data").value_or("status " + *status));
   }
   const auto data = json::child(root, "data");
-  if (!data || !data->is_object()) return bad_payload("data: missing or not an object");
+  if (!data || !data->is_object())
+    return http::bad_payload_result("data: missing or not an object");
   if (json::string_at(*data, "status") == std::optional<std::string>("error")) {
     return error_result(json::string_at(*data, "msg").value_or("data.status error"));
   }

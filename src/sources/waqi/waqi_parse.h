@@ -7,15 +7,12 @@
 #include "core/time.h"
 #include "model/reading.h"
 #include "sources/http/provider.h"
+#include "sources/http/provider_json.h"
 
 namespace envmon::sources::waqi {
 
-// What every reading of one answer shares.
-struct ReadingSeed {
-  SourceId source;
-  StationRef station;  // the configured station; provider_id is filled from data.idx
-  Timestamp now;       // ingested_at
-};
+// What every reading of one answer shares (provider_id is filled from data.idx).
+using ReadingSeed = http::ReadingSeed;
 
 // WAQI's error texts (always inside HTTP 200): "Invalid key" -> unauthorized, "Over quota" ->
 // rate_limited, "Unknown station" / "no such station" / "Unknown ID" -> not_found; anything else

@@ -1,7 +1,5 @@
 #include "sources/waqi/waqi_provider.h"
 
-#include <cctype>
-#include <charconv>
 #include <cstdlib>
 #include <utility>
 
@@ -14,27 +12,18 @@ namespace {
 
 constexpr std::string_view kFeed = "feed";
 
-http::ParseResult outcome_only(http::Outcome o, std::string message) {
-  http::ParseResult out;
-  out.outcome = o;
-  out.message = std::move(message);
-  return out;
-}
-
 // WAQI answers 200 even for its own errors; other statuses come from what stands in front.
 http::ParseResult classify_status(int status) {
   const std::string message = "HTTP " + std::to_string(status);
-  if (status == 401 || status == 403) return outcome_only(http::Outcome::unauthorized, message);
-  if (status == 404) return outcome_only(http::Outcome::not_found, message);
-  if (status == 429) return outcome_only(http::Outcome::rate_limited, message);
-  return outcome_only(http::Outcome::transient, message);
+  if (status == 401 || status == 403)
+    return http::outcome_result(http::Outcome::unauthorized, message);
+  if (status == 404) return http::outcome_result(http::Outcome::not_found, message);
+  if (status == 429) return http::outcome_result(http::Outcome::rate_limited, message);
+  return http::outcome_result(http::Outcome::transient, message);
 }
 
 bool is_html(std::string_view content_type) {
-  std::string l(content_type);
-  for (char& c : l)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return l.find("html") != std::string::npos;
+  return http::ascii_lower(content_type).find("html") != std::string::npos;
 }
 
 }  // namespace
@@ -89,17 +78,13 @@ net::HttpRequest WaqiProvider::map_bounds_request(double lat1, double lon1, doub
 
 http::ParseResult WaqiProvider::parse(const http::FetchTask&, const config::StationConfig& station,
                                       const net::HttpResponse& response, Timestamp now) const {
-  if (response.transport != net::TransportError::none || response.status == 0) {
-    return outcome_only(http::Outcome::transient, response.transport_message);
-  }
+  if (auto failed = http::transport_failure(response)) return std::move(*failed);
   if (response.status != 200) return classify_status(response.status);
   if (is_html(response.content_type)) {
-    return outcome_only(http::Outcome::transient, "HTML answer (proxy or CDN page), not WAQI JSON");
+    return http::outcome_result(http::Outcome::transient,
+                                "HTML answer (proxy or CDN page), not WAQI JSON");
   }
-  ReadingSeed seed{SourceId(source_id_),
-                   StationRef{StationId(station.id), station.name, station.lat, station.lon, ""},
-                   now};
-  return parse_feed(response.body, seed);
+  return parse_feed(response.body, http::make_seed(source_id_, station, now));
 }
 
 }  // namespace envmon::sources::waqi

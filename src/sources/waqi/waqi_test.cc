@@ -1,8 +1,5 @@
 #include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <optional>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -10,6 +7,7 @@
 #include "config/node.h"
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "sources/http/provider_test_support.h"
 #include "sources/waqi/waqi_config.h"
 #include "sources/waqi/waqi_discovery.h"
 #include "sources/waqi/waqi_parse.h"
@@ -20,32 +18,22 @@ namespace envmon::sources::waqi {
 namespace {
 
 using http::Outcome;
+using http::testing::find;
+using http::testing::has_reject;
+using http::testing::rejects_text;
+using http::testing::unit_of;
+using http::testing::value;
 
-const std::string kShared = ENVMON_SOURCE_DIR "/../shared/data/api-samples/aqicn/";
+const std::string kShared = http::testing::kSharedSamples + "aqicn/";
 const std::string kOwn = ENVMON_SOURCE_DIR "/src/sources/waqi/testdata/";
 constexpr const char* kToken = "feedc0ffee0123456789abcdef0123456789abcd";
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string own(const std::string& name) {
-  auto body = read_file(kOwn + name);
-  EXPECT_TRUE(body.has_value()) << name;
-  return body.value_or("");
+  return http::testing::read_fixture(kOwn + name);
 }
 
 config::StationConfig station(std::string id = "utrecht") {
-  config::StationConfig s;
-  s.id = std::move(id);
-  s.name = "Utrecht Griftpark";
-  s.lat = 52.101308;
-  s.lon = 5.128183;
-  return s;
+  return http::testing::make_station(std::move(id), "Utrecht Griftpark", 52.101308, 5.128183);
 }
 
 WaqiProvider provider(WaqiConfig cfg = {}) {
@@ -53,41 +41,17 @@ WaqiProvider provider(WaqiConfig cfg = {}) {
 }
 
 Timestamp at(std::string_view rfc3339) {
-  return parse_rfc3339(rfc3339).value();
+  return http::testing::rfc3339_at(rfc3339);
 }
 
 http::ParseResult parse_body(const std::string& body, std::string content_type = "application/json",
                              int status = 200) {
-  net::HttpResponse response;
-  response.status = status;
-  response.body = body;
-  response.content_type = std::move(content_type);
-  return provider().parse(http::FetchTask{}, station(), response, at("2024-01-01T00:00:00Z"));
+  return provider().parse(http::FetchTask{}, station(),
+                          http::testing::make_response(status, body, std::move(content_type)),
+                          at("2024-01-01T00:00:00Z"));
 }
 
-// A copy, not a pointer: GCC's -Wnull-dereference at -O3 sees through pointer returns.
-std::optional<Measurement> find(const Reading& r, Metric m) {
-  for (const auto& x : r.measurements) {
-    if (x.metric == m) return x;
-  }
-  return std::nullopt;
-}
-
-double value(const Reading& r, Metric m) {
-  const auto x = find(r, m);
-  EXPECT_TRUE(x.has_value()) << metric_id(m);
-  return x ? x->value : -1e9;
-}
-
-std::string unit_of(const Reading& r, Metric m) {
-  const auto x = find(r, m);
-  return x ? x->unit : "<absent>";
-}
-
-#define LOAD_SAMPLE(var, name)                                                 \
-  const auto var##_opt = read_file(kShared + (name));                          \
-  if (!var##_opt) GTEST_SKIP() << "shared sample absent: " << kShared << name; \
-  const std::string& var = *var##_opt
+#define LOAD_SAMPLE(var, name) ENVMON_LOAD_SAMPLE(var, kShared, name)
 
 TEST(WaqiProvider, BuildsGeoCityAndStationRequestsAndRedactsToken) {
   WaqiConfig cfg;
@@ -300,6 +264,109 @@ TEST(WaqiConfig, QueryAndUids) {
   EXPECT_EQ(waqi_poller_defaults().values.refresh_floor_secs, 1800);
 }
 
+// ---- bad input ----------------------------------------------------------------------------
+
+// A feed around `data_fields` (time and idx given) with status ok.
+std::string feed(const std::string& data_fields) {
+  return R"({"status": "ok", "data": {"idx": 1, "time": {"iso": "2024-01-01T10:00:00+01:00"}, )" +
+         data_fields + "}}";
+}
+
+TEST(WaqiProvider, WrongTypesAreRejectsNamingTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {R"("aqi": true, "iaqi": {"pm25": {"v": 12}})", "data.aqi"},
+      {R"("aqi": "bad", "iaqi": {"pm25": {"v": 12}})", "data.aqi"},
+      {R"("aqi": 20, "iaqi": {"pm25": {"v": "x"}})", "data.iaqi.pm25.v"},
+      {R"("aqi": 20, "iaqi": {"t": {"v": [1]}})", "data.iaqi.t.v"},
+      {R"("aqi": 20, "iaqi": {"h": {"value": 3}})", "data.iaqi.h.v: missing"},
+      {R"("aqi": 20, "iaqi": {"p": 1013})", "data.iaqi.p.v: missing"},
+      {R"("aqi": 20, "iaqi": [1, 2])", "data.iaqi: expected an object"},
+  };
+  for (const auto& [fields, field] : cases) {
+    const auto r = parse_body(feed(fields));
+    EXPECT_TRUE(has_reject(r, field)) << fields << "\n" << rejects_text(r);
+    EXPECT_EQ(r.outcome, Outcome::ok) << fields;
+    EXPECT_EQ(r.readings.size(), 1u) << fields;  // the other value is kept
+  }
+  const auto time =
+      parse_body(R"({"status": "ok", "data": {"aqi": 5, "time": {"iso": 5, "s": [], "tz": {}}}})");
+  EXPECT_TRUE(has_reject(time, "data.time")) << rejects_text(time);
+  EXPECT_TRUE(time.readings.empty());
+}
+
+TEST(WaqiProvider, BrokenEnvelopesAreBadPayloadWithReason) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"", "not valid JSON"},
+      {R"({"status": "ok", "data": {"aqi": 4)", "not valid JSON"},
+      {"null", "status"},
+      {"[1, 2]", "status"},
+      {R"({"data": {}})", "status: missing"},
+      {R"({"status": 1, "data": {}})", "status: missing or not a string"},
+      {R"({"status": "ok"})", "data: missing or not an object"},
+      {R"({"status": "ok", "data": [1]})", "data: missing or not an object"},
+      {R"({"status": "error", "data": "something new"})", "something new"},
+  };
+  for (const auto& [body, reason] : cases) {
+    const auto r = parse_body(body);
+    EXPECT_EQ(r.outcome, Outcome::bad_payload) << body;
+    EXPECT_TRUE(has_reject(r, reason)) << body << "\n" << rejects_text(r);
+  }
+}
+
+TEST(WaqiDiscovery, MalformedListsAreErrors) {
+  EXPECT_EQ(parse_search("").error().code(), Errc::source_payload);
+  EXPECT_EQ(parse_search(R"({"status": "ok", "data": {}})").error().code(), Errc::source_payload);
+  const auto trunc = parse_map_bounds(R"({"status": "ok", "data": [{"uid": 1)");
+  ASSERT_FALSE(trunc.ok());
+  EXPECT_NE(trunc.error().message().find("waqi map/bounds"), std::string::npos);
+  EXPECT_EQ(parse_map_bounds(R"({"status": "error", "data": "Over quota"})").error().code(),
+            Errc::source_rate_limited);
+}
+
+// The error message of a config that must not parse.
+std::string config_error(const std::string& yaml) {
+  auto node = config::load_text(yaml, "t.yaml");
+  if (!node.ok()) return "yaml: " + node.error().message();
+  auto cfg = parse_waqi_config(*node, http::poller_key_names());
+  return cfg.ok() ? "<parsed>" : cfg.error().message();
+}
+
+TEST(WaqiConfig, EveryBadKeyIsAnErrorNamingIt) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"query: nearest\n", "query"},
+      {"query: [geo]\n", "query"},
+      {"station_uids: [utrecht]\n", "station_uids[0]"},
+      {"station_uids: [a=@1, utrecht=@]\n", "station_uids[1]"},
+      {"station_uids: [=@5]\n", "station_uids[0]"},
+      {"station_uids: [utrecht=@abc]\n", "station_uids[0]"},
+      {"station_uids: [utrecht=@0]\n", "station_uids[0]"},
+      {"station_uids: [utrecht=@12x]\n", "station_uids[0]"},
+      {"station_uids: [utrecht=@99999999999999999999]\n", "station_uids[0]"},
+      {"station_uids: [utrecht=@-9223372036854775808]\n", "station_uids[0]"},
+      {"station_uids: [utrecht=@1, utrecht=@2]\n", "station_uids[1]"},
+      {"station_uids: utrecht=@1\n", "station_uids"},
+      {"base_url: ftp://api.waqi.info\n", "base_url"},
+      {"base_url: \"/\"\n", "base_url"},
+      {"api_key_env: {a: 1}\n", "api_key_env"},
+      {"token: abc\n", "token"},
+      {"42\n", "expected a mapping"},
+  };
+  for (const auto& [yaml, key] : cases) {
+    const std::string m = config_error(yaml);
+    EXPECT_NE(m.find(key), std::string::npos) << yaml << " -> " << m;
+    EXPECT_NE(m, "<parsed>") << yaml;
+  }
+  const std::string both = config_error("query: x\nstation_uids: [a]\n");
+  EXPECT_NE(both.find("query"), std::string::npos) << both;
+  EXPECT_NE(both.find("station_uids[0]"), std::string::npos) << both;
+  auto cfg = parse_waqi_config(*config::load_text("query: station\n", "t"), {});
+  ASSERT_TRUE(cfg.ok());
+  const Status missing = check_station_uids(*cfg, {station("utrecht"), station("delhi")});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message().find("utrecht, delhi"), std::string::npos)
+      << missing.error().message();
+}
+
 // The factory needs the polling engine (envmon::source_http).
 Result<std::unique_ptr<Source>> make_from_yaml(const std::string& yaml, MetricsRegistry& registry,
                                                const Clock& clock) {
@@ -329,6 +396,20 @@ TEST(WaqiSource, FactoryNeedsAKeyAndValidatesKeys) {
                              registry, clock);
   EXPECT_TRUE(made.ok()) << made.error().message();
   ::unsetenv("ENVMON_H_PROV1_TEST_KEY");
+}
+
+TEST(WaqiSource, FactoryErrorsNameTheKey) {
+  MetricsRegistry registry;
+  ManualClock clock(Timestamp(Seconds(1700000000)));
+  auto bad = make_from_yaml("refresh_floor_secs: 99999999\nquery: nearest\n", registry, clock);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("refresh_floor_secs"), std::string::npos)
+      << bad.error().message();
+  EXPECT_NE(bad.error().message().find("query"), std::string::npos) << bad.error().message();
+  auto uids = make_from_yaml("query: station\n", registry, clock);
+  ASSERT_FALSE(uids.ok());
+  EXPECT_EQ(uids.error().code(), Errc::config_missing_key);
+  EXPECT_NE(uids.error().message().find("utrecht"), std::string::npos);
 }
 
 TEST(WaqiSource, SchemaDocsListProviderAndPollerKeys) {

@@ -73,12 +73,6 @@ class SqliteStore final : public Store {
   Status write_latest_and_progress(const WriteBatch& batch, size_t first, size_t last);
   Status write_aggregates(const std::vector<Aggregate>& aggregates);
   Status write_dead_letters(const std::vector<DeadLetter>& dead_letters);
-  Result<std::vector<Bucket>> buckets_from_aggregates(Connection& c, const std::string& station,
-                                                      Metric metric, Timestamp from, Timestamp to,
-                                                      Seconds bucket);
-  Result<std::vector<Bucket>> buckets_from_rows(Connection& c, const std::string& station,
-                                                Metric metric, Timestamp from, Timestamp to,
-                                                Seconds bucket);
 
   SqliteStoreConfig config_;
   std::mutex write_mutex_;  // one writer at a time; SQLite allows no more

@@ -309,6 +309,68 @@ TEST_F(SqliteStoreTest, LargeBatchesSpanSeveralTransactions) {
   EXPECT_EQ(counts->observations, 1000);
 }
 
+// A row this version cannot map (another envmon version wrote it) is a clear error, never a row
+// reported under a wrong metric.
+TEST_F(SqliteStoreTest, UnknownStoredMetricIsAClearError) {
+  auto s = open_store();
+  ASSERT_TRUE(s->write(hour_of_readings("delhi", kT0, 1, Millis(1000))).ok());
+  {
+    auto raw = Connection::open(config_.path, false);
+    ASSERT_TRUE(raw.ok());
+    ASSERT_TRUE((*raw)
+                    ->exec("INSERT INTO latest (station_id, metric, source, observed_at, value, "
+                           "raw, flags, ingested_at) VALUES ('delhi', 'unobtainium', 'sim', 0, 1, "
+                           "NULL, 0, 0)")
+                    .ok());
+  }
+  auto latest = s->latest("delhi");
+  ASSERT_FALSE(latest.ok());
+  EXPECT_EQ(latest.error().code(), Errc::store_schema);
+  EXPECT_NE(latest.error().message().find("unobtainium"), std::string::npos);
+  // The reader that hit the bad row is still usable.
+  auto range = s->range("delhi", Metric::pm25, kT0, kT0 + Seconds(60), 10);
+  ASSERT_TRUE(range.ok());
+  EXPECT_EQ(range->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, NonPositiveBucketWidthIsRejected) {
+  auto s = open_store();
+  auto got = s->buckets("delhi", Metric::pm25, kT0, kT0 + Seconds(3600), Seconds(0));
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code(), Errc::invalid_argument);
+}
+
+TEST(SqliteStoreConfigTest, RejectsMalformedSettingsNamingTheKey) {
+  struct Case {
+    const char* yaml;
+    Errc code;
+    const char* mentions;
+  };
+  const Case cases[] = {
+      {"path: \"\"\n", Errc::config_bad_value, "path"},
+      {"busy_timeout_ms: soon\n", Errc::config_bad_value, "busy_timeout_ms"},
+      {"busy_timeout_ms: -1\n", Errc::config_bad_value, "busy_timeout_ms"},
+      {"read_connections: 0\n", Errc::config_bad_value, "read_connections"},
+      {"read_connections: 2.5\n", Errc::config_bad_value, "read_connections"},
+      {"max_rows_per_transaction: 10\n", Errc::config_bad_value, "max_rows_per_transaction"},
+      {"synchronous: [full]\n", Errc::config_bad_value, "synchronous"},
+      {"synchronous: sometimes\n", Errc::config_bad_value, "synchronous"},
+      {"journal: wal\n", Errc::config_unknown_key, "journal"},
+      {"just a string\n", Errc::config_bad_value, "mapping"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    auto node = config::load_text(c.yaml, "t.yaml");
+    ASSERT_TRUE(node.ok());
+    auto cfg = parse_sqlite_store_config(*node);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().code(), c.code) << cfg.error().to_string();
+    EXPECT_NE(cfg.error().to_string().find(c.mentions), std::string::npos)
+        << cfg.error().to_string();
+    EXPECT_FALSE(make_sqlite_store(*node, "/tmp").ok());
+  }
+}
+
 TEST(SqliteStoreConfigTest, FactoryResolvesPathAgainstDataDirWithoutIo) {
   auto node = config::load_text("path: sub/x.db\nsynchronous: full\n", "t.yaml");
   ASSERT_TRUE(node.ok());

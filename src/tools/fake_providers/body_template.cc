@@ -34,11 +34,6 @@ std::optional<int64_t> parse_offset(std::string_view rest) {
   return rest[0] == '-' ? -secs : secs;
 }
 
-void append_2(std::string& out, int64_t v) {
-  out.push_back(static_cast<char>('0' + v / 10));
-  out.push_back(static_cast<char>('0' + v % 10));
-}
-
 void append_int(std::string& out, int64_t v) {
   char buf[24];
   const auto res = std::to_chars(buf, buf + sizeof buf, v);
@@ -55,15 +50,10 @@ bool key_in(std::string_view key, std::initializer_list<std::string_view> keys) 
 }  // namespace
 
 std::optional<ParsedDateTime> parse_datetime(std::string_view s) {
-  const int y = digits(s, 0, 4);
-  const int mo = digits(s, 5, 2);
-  const int d = digits(s, 8, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || s[4] != '-' || s[7] != '-') return {};
-  ParsedDateTime out{
-      DateForm::date,
-      10,
-      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400,
-      {}};
+  // The calendar part is core's date parser; only the optional time and offset are ours.
+  const auto day = parse_date(s.substr(0, 10));
+  if (!day) return {};
+  ParsedDateTime out{DateForm::date, 10, to_unix_ms(*day) / 1000, {}};
   if (s.size() > 10 && (s[10] == 'T' || s[10] == ' ')) {
     const int h = digits(s, 11, 2);
     const int mi = digits(s, 14, 2);
@@ -88,24 +78,25 @@ std::optional<ParsedDateTime> parse_datetime(std::string_view s) {
 }
 
 void append_datetime(std::string& out, int64_t wall_secs, DateForm form) {
-  int64_t days = wall_secs / 86400;
-  if (wall_secs % 86400 < 0) --days;
-  const int64_t sod = wall_secs - days * 86400;
-  const CivilDate c = civil_from_days(days);
-  append_2(out, c.year / 100);
-  append_2(out, c.year % 100);
-  out.push_back('-');
-  append_2(out, c.month);
-  out.push_back('-');
-  append_2(out, c.day);
-  if (form == DateForm::date) return;
-  out.push_back(form == DateForm::space_seconds ? ' ' : 'T');
-  append_2(out, sod / 3600);
-  out.push_back(':');
-  append_2(out, sod / 60 % 60);
-  if (form == DateForm::minutes) return;
-  out.push_back(':');
-  append_2(out, sod % 60);
+  // core's RFC 3339 printer ("YYYY-MM-DDTHH:MM:SSZ"; whole seconds, so no fraction), cut to
+  // the recorded shape in place: no temporary string on the per-request path.
+  const size_t at = out.size();
+  append_rfc3339(out, from_unix_ms(wall_secs * 1000));
+  switch (form) {
+    case DateForm::date:
+      out.resize(at + 10);
+      break;
+    case DateForm::minutes:
+      out.resize(at + 16);
+      break;
+    case DateForm::seconds:
+      out.resize(at + 19);
+      break;
+    case DateForm::space_seconds:
+      out.resize(at + 19);
+      out[at + 10] = ' ';
+      break;
+  }
 }
 
 // Walks the JSON text once, tracking for each value the key it sits under (or, inside an

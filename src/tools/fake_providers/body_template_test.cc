@@ -1,24 +1,18 @@
 #include "tools/fake_providers/body_template.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "tools/fake_providers/test_support.h"
+
 namespace envmon::fake_providers {
 namespace {
 
-const std::string kTestdata = ENVMON_SOURCE_DIR "/src/tools/fake_providers/testdata";
-const std::string kShared = ENVMON_SOURCE_DIR "/../shared/data/api-samples";
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::kShared;
+using test_support::kTestdata;
+using test_support::slurp;
 
 BodyTemplate must_parse(const std::string& text) {
   auto t = BodyTemplate::parse(text);

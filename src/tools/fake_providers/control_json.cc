@@ -1,94 +1,128 @@
 #include "tools/fake_providers/control_json.h"
 
-#include <cstdio>
+#include <charconv>
+#include <map>
+#include <type_traits>
+#include <variant>
 
 #include <simdjson.h>
+
+#include "tools/fake_providers/fault_fields.h"
 
 namespace envmon::fake_providers {
 namespace {
 
-Status set_field(Faults& f, std::string_view key, simdjson::dom::element v) {
-  const auto as_int = [&](int64_t& out) -> Status {
-    const auto r = v.get_int64();
-    if (r.error()) return Error(Errc::invalid_argument, std::string(key) + " must be an integer");
-    out = r.value_unsafe();
-    return ok_status();
-  };
-  const auto as_rate = [&](double& out) -> Status {
-    const auto r = v.get_double();
-    if (r.error() || r.value_unsafe() < 0 || r.value_unsafe() > 1) {
-      return Error(Errc::invalid_argument, std::string(key) + " must be a number in [0, 1]");
-    }
-    out = r.value_unsafe();
-    return ok_status();
-  };
-  if (key == "latency_ms") return as_int(f.latency_ms);
-  if (key == "status_429_every") return as_int(f.status_429_every);
-  if (key == "retry_after_secs") return as_int(f.retry_after_secs);
-  if (key == "burst_5xx") return as_int(f.burst_5xx);
-  if (key == "slow_drip_ms") return as_int(f.slow_drip_ms);
-  if (key == "reset_rate") return as_rate(f.reset_rate);
-  if (key == "malformed_rate") return as_rate(f.malformed_rate);
-  if (key == "truncated_rate") return as_rate(f.truncated_rate);
-  if (key == "html_rate") return as_rate(f.html_rate);
-  if (key == "seed") {
-    const auto r = v.get_uint64();
-    if (r.error()) return Error(Errc::invalid_argument, "seed must be a non-negative integer");
-    f.seed = r.value_unsafe();
-    return ok_status();
-  }
-  return Error(Errc::invalid_argument, "unknown fault field '" + std::string(key) + "'");
-}
-
-// Keys here are provider names, fault kinds and station keys: no characters needing escapes.
-void append_kv(std::string& out, std::string_view key, const std::string& value, bool& first) {
+void append_key(std::string& out, std::string_view key, bool& first) {
   if (!first) out += ',';
   first = false;
-  out += '"';
-  out += key;
-  out += "\":";
-  out += value;
+  append_json_string(out, key);
+  out += ':';
 }
 
-std::string number(double v) {
+template <typename T>
+void append_number(std::string& out, T v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
 }
 
-std::string provider_json(const ProviderStats& s, bool with_stations) {
-  std::string out = "{";
-  bool first = true;
-  append_kv(out, "total", std::to_string(s.total), first);
-  std::string by_status = "{";
-  bool f2 = true;
-  for (const auto& [status, n] : s.by_status)
-    append_kv(by_status, std::to_string(status), std::to_string(n), f2);
-  append_kv(out, "by_status", by_status + "}", first);
-  std::string faults = "{";
-  bool f3 = true;
-  for (const auto& [kind, n] : s.faults)
-    append_kv(faults, kind, std::to_string(n), f3);
-  append_kv(out, "faults", faults + "}", first);
-  append_kv(out, "max_per_minute", std::to_string(s.max_per_minute), first);
-  append_kv(out, "max_per_hour", std::to_string(s.max_per_hour), first);
-  append_kv(out, "max_per_day", std::to_string(s.max_per_day), first);
-  append_kv(out, "stations", std::to_string(s.station_observations.size()), first);
-  if (with_stations) {
-    std::string st = "{";
-    bool f4 = true;
-    for (const auto& [key, times] : s.station_observations) {
-      std::string list = "[";
-      for (size_t i = 0; i < times.size(); ++i)
-        list += (i ? "," : "") + std::to_string(times[i]);
-      append_kv(st, key, list + "]", f4);
+template <typename T>
+void append_field(std::string& out, std::string_view key, T v, bool& first) {
+  append_key(out, key, first);
+  append_number(out, v);
+}
+
+template <typename K>
+void append_counts(std::string& out, std::string_view key, const std::map<K, int64_t>& counts,
+                   bool& first) {
+  append_key(out, key, first);
+  out += '{';
+  bool inner = true;
+  for (const auto& [k, n] : counts) {
+    if constexpr (std::is_same_v<K, int>) {
+      append_field(out, std::to_string(k), n, inner);  // JSON keys are strings: {"200": 3}
+    } else {
+      append_field(out, k, n, inner);
     }
-    append_kv(out, "station_observations", st + "}", first);
   }
-  return out + "}";
+  out += '}';
+}
+
+void append_stations(std::string& out, const ProviderStats& s, bool& first) {
+  append_key(out, "station_observations", first);
+  out += '{';
+  bool inner = true;
+  for (const auto& [key, times] : s.station_observations) {
+    append_key(out, key, inner);
+    out += '[';
+    for (size_t i = 0; i < times.size(); ++i) {
+      if (i > 0) out += ',';
+      append_number(out, times[i]);
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+void append_provider(std::string& out, const ProviderStats& s, bool with_stations) {
+  out += '{';
+  bool first = true;
+  append_field(out, "total", s.total, first);
+  append_counts(out, "by_status", s.by_status, first);
+  append_counts(out, "faults", s.faults, first);
+  append_field(out, "max_per_minute", s.max_per_minute, first);
+  append_field(out, "max_per_hour", s.max_per_hour, first);
+  append_field(out, "max_per_day", s.max_per_day, first);
+  append_field(out, "stations", s.station_observations.size(), first);
+  if (with_stations) append_stations(out, s, first);
+  out += '}';
+}
+
+// A JSON number as text for set_fault_field; anything else is reported as a wrong type.
+Result<std::string> number_text(std::string_view key, simdjson::dom::element v) {
+  std::string out;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+  if (v.get_int64().get(i) == simdjson::SUCCESS) {
+    append_number(out, i);
+  } else if (v.get_uint64().get(u) == simdjson::SUCCESS) {
+    append_number(out, u);
+  } else if (v.get_double().get(d) == simdjson::SUCCESS) {
+    append_number(out, d);
+  } else {
+    return Error(Errc::invalid_argument,
+                 std::string(key) + ": expected a number, got " + simdjson::to_string(v));
+  }
+  return out;
 }
 
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string json_error(std::string_view message) {
+  std::string out = "{\"error\":";
+  append_json_string(out, message);
+  return out + "}";
+}
 
 Result<Faults> faults_from_json(std::string_view json) {
   simdjson::dom::parser parser;
@@ -101,7 +135,14 @@ Result<Faults> faults_from_json(std::string_view json) {
     return Error(Errc::invalid_argument, "fault body must be an object");
   Faults f;
   for (const auto field : obj) {
-    ENVMON_TRY(set_field(f, field.key, field.value));
+    const FaultField* spec = find_fault_field(field.key);
+    if (spec == nullptr) {
+      return Error(Errc::invalid_argument, "unknown fault field '" + std::string(field.key) +
+                                               "'; valid fields: " + fault_field_keys());
+    }
+    const auto text = number_text(field.key, field.value);
+    if (!text) return text.error();
+    ENVMON_TRY(set_fault_field(f, *spec, *text, field.key));
   }
   return f;
 }
@@ -109,24 +150,19 @@ Result<Faults> faults_from_json(std::string_view json) {
 std::string faults_to_json(const Faults& f) {
   std::string out = "{";
   bool first = true;
-  append_kv(out, "latency_ms", std::to_string(f.latency_ms), first);
-  append_kv(out, "status_429_every", std::to_string(f.status_429_every), first);
-  append_kv(out, "retry_after_secs", std::to_string(f.retry_after_secs), first);
-  append_kv(out, "burst_5xx", std::to_string(f.burst_5xx), first);
-  append_kv(out, "reset_rate", number(f.reset_rate), first);
-  append_kv(out, "malformed_rate", number(f.malformed_rate), first);
-  append_kv(out, "truncated_rate", number(f.truncated_rate), first);
-  append_kv(out, "slow_drip_ms", std::to_string(f.slow_drip_ms), first);
-  append_kv(out, "html_rate", number(f.html_rate), first);
-  append_kv(out, "seed", std::to_string(f.seed), first);
+  for (const FaultField& field : fault_fields()) {
+    std::visit([&](auto member) { append_field(out, field.key, f.*member, first); }, field.member);
+  }
   return out + "}";
 }
 
 std::string stats_to_json(const Stats& stats, bool with_stations) {
   std::string out = "{";
   bool first = true;
-  for (const auto& [name, s] : stats.providers)
-    append_kv(out, name, provider_json(s, with_stations), first);
+  for (const auto& [name, s] : stats.providers) {
+    append_key(out, name, first);
+    append_provider(out, s, with_stations);
+  }
   return out + "}";
 }
 

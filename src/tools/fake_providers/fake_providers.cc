@@ -1,10 +1,11 @@
 #include "tools/fake_providers/fake_providers.h"
 
-#include <charconv>
 #include <thread>
 
 #include <httplib.h>
 
+#include "core/time.h"
+#include "net/url.h"
 #include "tools/fake_providers/connection_abort.h"
 #include "tools/fake_providers/control_json.h"
 #include "tools/fake_providers/fault_injector.h"
@@ -27,27 +28,6 @@ constexpr std::string_view kHtml503 =
     "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n"
     "<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n"
     "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
-
-std::string shortest(double v) {
-  char buf[32];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
-}
-
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if (a % b != 0 && (a < 0) != (b < 0)) --q;
-  return q;
-}
-
-std::string json_error(std::string_view message) {
-  std::string out = "{\"error\":\"";
-  for (const char c : message) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"}";
-}
 
 // A body whose bytes are read by cpp-httplib's content provider after the handler returns.
 // shared_ptr: httplib copies the provider callback, and every copy must see the same bytes.
@@ -73,6 +53,7 @@ class FakeProviders::Impl {
   void stop();
   int port() const { return port_; }
   FaultInjector& faults() { return faults_; }
+  Status set_faults(std::string_view provider, const Faults& faults);
   StatsRecorder& stats() { return stats_; }
 
  private:
@@ -99,18 +80,18 @@ class FakeProviders::Impl {
 
 int64_t FakeProviders::Impl::shift_for(const BodyTemplate& t, const Route& route) const {
   if (opts_.time_mode == TimeMode::verbatim || !t.main_instant()) return 0;
-  const int64_t now = to_unix_ms(clock_->now()) / 1000;
-  const int64_t off = t.utc_offset_secs();
-  int64_t target = 0;
+  const Timestamp now = clock_->now();
+  const Seconds off(t.utc_offset_secs());
+  Timestamp target;
   if (route.start_day_secs) {
-    target = *route.start_day_secs - off;  // the recording's first local day becomes start_date
+    // The recording's first local day becomes start_date.
+    target = from_unix_ms(*route.start_day_secs * 1000) - off;
   } else if (t.main_is_series()) {
-    target = floor_div(now + off, 86400) * 86400 - off;  // series start at local midnight
+    target = floor_to(now + off, std::chrono::days(1)) - off;  // series start at local midnight
   } else {
-    const int64_t step = std::max<int64_t>(1, opts_.time_step_secs);
-    target = floor_div(now, step) * step;
+    target = floor_to(now, Seconds(std::max<int64_t>(1, opts_.time_step_secs)));
   }
-  return target - *t.main_instant();
+  return to_unix_ms(target) / 1000 - *t.main_instant();
 }
 
 std::optional<RenderedBody> FakeProviders::Impl::render(const Route& route) const {
@@ -127,8 +108,8 @@ std::optional<RenderedBody> FakeProviders::Impl::render(const Route& route) cons
   std::string lat;
   std::string lon;
   if (route.coords) {
-    lat = shortest(route.coords->lat);
-    lon = shortest(route.coords->lon);
+    lat = net::format_coordinate(route.coords->lat);
+    lon = net::format_coordinate(route.coords->lon);
   }
   params.lat = lat;
   params.lon = lon;
@@ -154,7 +135,7 @@ void FakeProviders::Impl::serve(const Route& route, const FaultPlan& plan, httpl
     if (count) stats_.record_observation(p, route.station_key, *body->observed);
     return;
   }
-  const auto shared = std::make_shared<const std::string>(std::move(body->text));
+  const SharedBody shared = std::make_shared<const std::string>(std::move(body->text));
   const int64_t drip = plan.slow_drip_ms;
   res.set_content_provider(
       shared->size(), kJson,
@@ -204,14 +185,15 @@ void FakeProviders::Impl::answer_fault(const httplib::Request& req, const Route&
       break;
   }
   auto body = render(route);
-  const std::string text = body ? std::move(body->text) : std::string("{\"status\":\"ok\"}");
+  std::string text = body ? std::move(body->text) : std::string("{\"status\":\"ok\"}");
   res.status = 200;
   stats_.record_status(p, 200);
   if (plan.kind == FaultKind::malformed) {
-    return res.set_content(text.substr(0, text.size() / 2), kJson);  // JSON cut mid-way
+    text.resize(text.size() / 2);  // JSON cut mid-way
+    return res.set_content(std::move(text), kJson);
   }
   // Promise the whole body, send half, then close: the client must notice the short read.
-  const auto shared = std::make_shared<const std::string>(text);
+  const SharedBody shared = std::make_shared<const std::string>(std::move(text));
   res.set_content_provider(shared->size(), kJson,
                            [shared](size_t offset, size_t, httplib::DataSink& sink) {
                              const size_t half = shared->size() / 2;
@@ -241,14 +223,8 @@ httplib::Server::HandlerResponse FakeProviders::Impl::handle(const httplib::Requ
 void FakeProviders::Impl::install_control_routes(httplib::Server& server) {
   server.Post("/_fake/faults", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string provider = req.has_param("provider") ? req.get_param_value("provider") : "*";
-    const auto parsed = faults_from_json(req.body);
-    Status st = parsed ? Status() : Status(parsed.error());
-    for (const Provider p : kAllProviders) {
-      if (st && provider != "*" && provider_from_name(provider) == Provider::unknown) {
-        st = Error(Errc::invalid_argument, "unknown provider '" + provider + "'");
-      }
-      if (st && (provider == "*" || provider_from_name(provider) == p)) faults_.set(p, *parsed);
-    }
+    auto parsed = faults_from_json(req.body);
+    const Status st = parsed ? set_faults(provider, *parsed) : Status(parsed.error());
     res.status = st ? 200 : 400;
     res.set_content(st ? faults_to_json(*parsed) : json_error(st.error().message()), kJson);
   });
@@ -266,8 +242,12 @@ void FakeProviders::Impl::install_control_routes(httplib::Server& server) {
     res.set_content(R"({"ok":true})", kJson);
   });
   server.Get("/_fake/stats", [this](const httplib::Request& req, httplib::Response& res) {
-    res.set_content(stats_to_json(stats_.snapshot(), req.get_param_value("stations") != "0"),
-                    kJson);
+    const std::string stations = req.has_param("stations") ? req.get_param_value("stations") : "1";
+    if (stations != "0" && stations != "1") {
+      res.status = 400;
+      return res.set_content(json_error("stations must be 0 or 1, got '" + stations + "'"), kJson);
+    }
+    res.set_content(stats_to_json(stats_.snapshot(), stations == "1"), kJson);
   });
 }
 
@@ -332,18 +312,21 @@ void FakeProviders::reset_stats() {
   impl_->stats().reset();
 }
 
-Status FakeProviders::set_faults(std::string_view provider, const Faults& faults) {
-  if (provider == "*") {
-    for (const Provider p : kAllProviders)
-      impl_->faults().set(p, faults);
-    return ok_status();
-  }
+// provider "*" sets every provider; an unknown name changes nothing.
+Status FakeProviders::Impl::set_faults(std::string_view provider, const Faults& faults) {
   const Provider p = provider_from_name(provider);
-  if (p == Provider::unknown) {
-    return Error(Errc::invalid_argument, "unknown provider '" + std::string(provider) + "'");
+  if (provider != "*" && p == Provider::unknown) {
+    return Error(Errc::invalid_argument, "unknown provider '" + std::string(provider) +
+                                             "'; expected openweathermap, waqi, openmeteo or *");
   }
-  impl_->faults().set(p, faults);
+  for (const Provider each : kAllProviders) {
+    if (provider == "*" || each == p) faults_.set(each, faults);
+  }
   return ok_status();
+}
+
+Status FakeProviders::set_faults(std::string_view provider, const Faults& faults) {
+  return impl_->set_faults(provider, faults);
 }
 
 Faults FakeProviders::faults(std::string_view provider) const {

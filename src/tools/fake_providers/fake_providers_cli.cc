@@ -1,5 +1,6 @@
 #include "tools/fake_providers/fake_providers_cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <pthread.h>
 
 #include "tools/fake_providers/fake_providers.h"
+#include "tools/fake_providers/fault_fields.h"
 
 namespace envmon::fake_providers {
 namespace {
@@ -18,41 +20,27 @@ Error bad(const std::string& flag, const std::string& why) {
   return Error(Errc::invalid_argument, flag + ": " + why);
 }
 
+// An integer flag within [min, max].
 template <typename T>
-Status parse_number(const std::string& flag, const std::string& text, T& out) {
-  const auto res = std::from_chars(text.data(), text.data() + text.size(), out);
-  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size()) {
-    return bad(flag, "'" + text + "' is not a number");
+Status parse_number(const std::string& flag, const std::string& text, T& out, T min, T max) {
+  T v{};
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size() || v < min ||
+      v > max) {
+    return bad(flag, "expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+                         "], got '" + text + "'");
   }
-  return ok_status();
-}
-
-Status parse_rate(const std::string& flag, const std::string& text, double& out) {
-  ENVMON_TRY(parse_number(flag, text, out));
-  if (out < 0 || out > 1) return bad(flag, "must be in [0, 1]");
+  out = v;
   return ok_status();
 }
 
 using Setter = std::function<Status(CliConfig&, const std::string& flag, const std::string& v)>;
 
-template <typename T>
-Setter number_into(T Faults::*field) {
-  return [field](CliConfig& c, const std::string& f, const std::string& v) {
-    return parse_number(f, v, c.faults.*field);
-  };
-}
-
-Setter rate_into(double Faults::*field) {
-  return [field](CliConfig& c, const std::string& f, const std::string& v) {
-    return parse_rate(f, v, c.faults.*field);
-  };
-}
-
 Status set_key(CliConfig& c, const std::string& f, const std::string& v) {
   const size_t eq = v.find('=');
   const std::string provider = v.substr(0, eq);
   if (eq == std::string::npos || provider_from_name(provider) == Provider::unknown) {
-    return bad(f, "expected openweathermap=KEY, waqi=KEY or openmeteo=KEY");
+    return bad(f, "expected openweathermap=KEY, waqi=KEY or openmeteo=KEY, got '" + v + "'");
   }
   c.options.keys[provider] = v.substr(eq + 1);
   return ok_status();
@@ -64,11 +52,12 @@ Status set_time_mode(CliConfig& c, const std::string& f, const std::string& v) {
   else if (v == "now")
     c.options.time_mode = TimeMode::now;
   else
-    return bad(f, "expected verbatim or now");
+    return bad(f, "expected verbatim or now, got '" + v + "'");
   return ok_status();
 }
 
-const std::map<std::string, Setter>& valued_flags() {
+// Server flags; the fault flags come from the shared Faults table (fault_fields.h).
+const std::map<std::string, Setter>& server_flags() {
   static const std::map<std::string, Setter> flags = {
       {"--samples",
        [](CliConfig& c, const std::string&, const std::string& v) {
@@ -81,27 +70,41 @@ const std::map<std::string, Setter>& valued_flags() {
          return ok_status();
        }},
       {"--port", [](CliConfig& c, const std::string& f,
-                    const std::string& v) { return parse_number(f, v, c.options.port); }},
-      {"--threads", [](CliConfig& c, const std::string& f,
-                       const std::string& v) { return parse_number(f, v, c.options.threads); }},
+                    const std::string& v) { return parse_number(f, v, c.options.port, 0, 65535); }},
+      {"--threads",
+       [](CliConfig& c, const std::string& f, const std::string& v) {
+         return parse_number(f, v, c.options.threads, 1, 4096);
+       }},
       {"--time-step-secs",
        [](CliConfig& c, const std::string& f, const std::string& v) {
-         return parse_number(f, v, c.options.time_step_secs);
+         return parse_number<int64_t>(f, v, c.options.time_step_secs, 1, 86400 * 366);
        }},
       {"--time-mode", set_time_mode},
       {"--key", set_key},
-      {"--latency-ms", number_into(&Faults::latency_ms)},
-      {"--status-429-every", number_into(&Faults::status_429_every)},
-      {"--retry-after-secs", number_into(&Faults::retry_after_secs)},
-      {"--burst-5xx", number_into(&Faults::burst_5xx)},
-      {"--slow-drip-ms", number_into(&Faults::slow_drip_ms)},
-      {"--seed", number_into(&Faults::seed)},
-      {"--reset-rate", rate_into(&Faults::reset_rate)},
-      {"--malformed-rate", rate_into(&Faults::malformed_rate)},
-      {"--truncated-rate", rate_into(&Faults::truncated_rate)},
-      {"--html-rate", rate_into(&Faults::html_rate)},
   };
   return flags;
+}
+
+// "--latency-ms" -> the latency_ms row of the Faults table; null for any other flag.
+const FaultField* fault_flag(const std::string& flag) {
+  if (!flag.starts_with("--")) return nullptr;
+  std::string key = flag.substr(2);
+  std::replace(key.begin(), key.end(), '-', '_');
+  return find_fault_field(key);
+}
+
+Status apply_flag(CliConfig& c, const std::string& flag, const std::string& value) {
+  if (const auto it = server_flags().find(flag); it != server_flags().end()) {
+    return it->second(c, flag, value);
+  }
+  if (const FaultField* field = fault_flag(flag)) {
+    return set_fault_field(c.faults, *field, value, flag);
+  }
+  return bad(flag, "unknown flag");
+}
+
+bool is_valued_flag(const std::string& flag) {
+  return server_flags().count(flag) != 0 || fault_flag(flag) != nullptr;
 }
 
 // Blocks SIGINT/SIGTERM in the calling thread (and so in the server threads it starts) and
@@ -153,18 +156,18 @@ Result<CliConfig> parse_cli_args(const std::vector<std::string>& args, const cha
       continue;
     }
     std::string value;
-    const size_t eq = flag.find('=');
-    if (eq != std::string::npos) {
+    if (const size_t eq = flag.find('='); eq != std::string::npos) {
       value = flag.substr(eq + 1);
       flag.resize(eq);
+      if (flag == "--onecall-subscribed") return bad(flag, "takes no value");
+    } else if (!is_valued_flag(flag)) {
+      return bad(flag, "unknown flag");
     } else if (i + 1 < args.size()) {
       value = args[++i];
-    } else if (valued_flags().count(flag) != 0) {
+    } else {
       return bad(flag, "needs a value");
     }
-    const auto it = valued_flags().find(flag);
-    if (it == valued_flags().end()) return bad(flag, "unknown flag");
-    ENVMON_TRY(it->second(c, flag, value));
+    ENVMON_TRY(apply_flag(c, flag, value));
   }
   if (c.options.samples_dir.empty()) {
     return bad("--samples", "required (or set ENVMON_API_SAMPLES)");

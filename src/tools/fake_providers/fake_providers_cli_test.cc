@@ -1,5 +1,8 @@
 #include "tools/fake_providers/fake_providers_cli.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace envmon::fake_providers {
@@ -59,14 +62,53 @@ TEST(FakeProvidersCli, ParsesEveryFlag) {
   EXPECT_EQ(c->faults.seed, 9u);
 }
 
-TEST(FakeProvidersCli, SamplesFromEnvironmentAndErrors) {
+// The error message for arguments that must be refused.
+std::string refusal(const std::vector<std::string>& args, const char* env = nullptr) {
+  const auto c = parse_cli_args(args, env);
+  EXPECT_FALSE(c.ok());
+  if (c.ok()) return "";
+  EXPECT_EQ(c.error().code(), Errc::invalid_argument);
+  return c.error().message();
+}
+
+TEST(FakeProvidersCli, SamplesFromEnvironment) {
   EXPECT_EQ(parse_cli_args({}, "/env")->options.samples_dir, "/env");
-  EXPECT_FALSE(parse_cli_args({}, nullptr).ok());
-  EXPECT_FALSE(parse_cli_args({"--samples", "/s", "--bogus", "1"}, nullptr).ok());
-  EXPECT_FALSE(parse_cli_args({"--samples", "/s", "--reset-rate", "2"}, nullptr).ok());
-  EXPECT_FALSE(parse_cli_args({"--samples", "/s", "--key", "nobody=x"}, nullptr).ok());
-  EXPECT_FALSE(parse_cli_args({"--samples", "/s", "--port"}, nullptr).ok());
+  EXPECT_EQ(parse_cli_args({"--samples=/s"}, "/env")->options.samples_dir, "/s");
   EXPECT_TRUE(parse_cli_args({"--help"}, nullptr)->help);
+}
+
+TEST(FakeProvidersCli, RefusesBadArgumentsWithTheReason) {
+  EXPECT_EQ(refusal({}), "--samples: required (or set ENVMON_API_SAMPLES)");
+  EXPECT_EQ(refusal({"--samples", "/s", "--bogus", "1"}), "--bogus: unknown flag");
+  EXPECT_EQ(refusal({"--samples", "/s", "--bogus=1"}), "--bogus: unknown flag");
+  EXPECT_EQ(refusal({"--samples", "/s", "/stray"}), "/stray: unknown flag");
+  EXPECT_EQ(refusal({"--samples", "/s", "--port"}), "--port: needs a value");
+  EXPECT_EQ(refusal({"--samples", "/s", "--onecall-subscribed=yes"}),
+            "--onecall-subscribed: takes no value");
+  EXPECT_EQ(refusal({"--samples", "/s", "--port", "http"}),
+            "--port: expected an integer in [0, 65535], got 'http'");
+  EXPECT_EQ(refusal({"--samples", "/s", "--port", "70000"}),
+            "--port: expected an integer in [0, 65535], got '70000'");
+  EXPECT_NE(refusal({"--samples", "/s", "--threads", "0"}).find("--threads: expected"),
+            std::string::npos);
+  EXPECT_NE(refusal({"--samples", "/s", "--time-step-secs", "-5"}).find("--time-step-secs"),
+            std::string::npos);
+  EXPECT_EQ(refusal({"--samples", "/s", "--time-mode", "later"}),
+            "--time-mode: expected verbatim or now, got 'later'");
+  EXPECT_NE(refusal({"--samples", "/s", "--key", "nobody=x"}).find("--key: expected"),
+            std::string::npos);
+  EXPECT_NE(refusal({"--samples", "/s", "--key", "waqi"}).find("--key: expected"),
+            std::string::npos);
+  EXPECT_EQ(refusal({"--samples", "/s", "--reset-rate", "2"}),
+            "--reset-rate: expected a rate in [0, 1], got '2'");
+  EXPECT_EQ(refusal({"--samples", "/s", "--html-rate", "lots"}),
+            "--html-rate: expected a rate in [0, 1], got 'lots'");
+  EXPECT_EQ(refusal({"--samples", "/s", "--latency-ms", "-1"}),
+            "--latency-ms: expected an integer >= 0, got '-1'");
+  EXPECT_EQ(refusal({"--samples", "/s", "--burst-5xx", "1.5"}),
+            "--burst-5xx: expected an integer >= 0, got '1.5'");
+  EXPECT_EQ(refusal({"--samples", "/s", "--seed", "12abc"}),
+            "--seed: expected an integer >= 0, got '12abc'");
 }
 
 }  // namespace

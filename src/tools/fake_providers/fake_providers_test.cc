@@ -1,27 +1,20 @@
 #include "tools/fake_providers/fake_providers.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <simdjson.h>
 
 #include "core/clock.h"
+#include "tools/fake_providers/test_support.h"
 
 namespace envmon::fake_providers {
 namespace {
 
-const std::string kTestdata = ENVMON_SOURCE_DIR "/src/tools/fake_providers/testdata";
-const std::string kShared = ENVMON_SOURCE_DIR "/../shared/data/api-samples";
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::kShared;
+using test_support::kTestdata;
+using test_support::slurp;
 
 bool is_json(const std::string& body) {
   simdjson::dom::parser parser;
@@ -39,6 +32,12 @@ class FakeProvidersTest : public ::testing::Test {
     client_->set_read_timeout(5, 0);
   }
   httplib::Result get(const std::string& target) { return client_->Get(target.c_str()); }
+  // Only this fault, always firing, on one provider.
+  void always(const std::string& provider, double Faults::*rate) {
+    Faults f;
+    f.*rate = 1;
+    ASSERT_TRUE(fake_->set_faults(provider, f).ok());
+  }
   void expect(const std::string& target, int status, const std::string& sample) {
     const auto res = get(target);
     ASSERT_TRUE(res) << target;
@@ -172,9 +171,7 @@ TEST_F(FakeProvidersTest, BurstOf5xxThenRecovery) {
 
 TEST_F(FakeProvidersTest, ResetClosesWithoutResponse) {
   start();
-  Faults f;
-  f.reset_rate = 1;
-  ASSERT_TRUE(fake_->set_faults("waqi", f).ok());
+  always("waqi", &Faults::reset_rate);
   const auto res = get("/feed/geo:1;1/");
   EXPECT_FALSE(res);
   EXPECT_EQ(fake_->stats().providers.at("waqi").by_status.at(0), 1);
@@ -182,23 +179,17 @@ TEST_F(FakeProvidersTest, ResetClosesWithoutResponse) {
 
 TEST_F(FakeProvidersTest, MalformedTruncatedAndHtmlBodies) {
   start();
-  Faults f;
-  f.malformed_rate = 1;
-  ASSERT_TRUE(fake_->set_faults("openweathermap", f).ok());
+  always("openweathermap", &Faults::malformed_rate);
   const auto malformed = get("/data/2.5/weather?lat=1&lon=1");
   ASSERT_TRUE(malformed);
   EXPECT_EQ(malformed->status, 200);
   EXPECT_FALSE(is_json(malformed->body));
-  f = Faults{};
-  f.truncated_rate = 1;
-  ASSERT_TRUE(fake_->set_faults("openweathermap", f).ok());
+  always("openweathermap", &Faults::truncated_rate);
   const auto truncated = get("/data/2.5/weather?lat=1&lon=1");
   EXPECT_FALSE(truncated &&
                truncated->body.size() ==
                    slurp(kTestdata + "/openweathermap/current_zocca_standard_units.json").size());
-  f = Faults{};
-  f.html_rate = 1;
-  ASSERT_TRUE(fake_->set_faults("waqi", f).ok());
+  always("waqi", &Faults::html_rate);
   const auto html = get("/feed/geo:1;1/");
   ASSERT_TRUE(html);
   EXPECT_EQ(html->status, 200);
@@ -242,6 +233,56 @@ TEST_F(FakeProvidersTest, ControlEndpoints) {
   EXPECT_NE(stats->body.find("\"waqi\":{\"total\":2,"), std::string::npos) << stats->body;
   EXPECT_EQ(client_->Post("/_fake/reset", "", "application/json")->status, 200);
   EXPECT_EQ(fake_->stats().providers.at("waqi").total, 0);
+}
+
+TEST_F(FakeProvidersTest, ControlEndpointsRefuseBadInputAndChangeNothing) {
+  start();
+  Faults before;
+  before.status_429_every = 5;
+  ASSERT_TRUE(fake_->set_faults("*", before).ok());
+  const auto post = [&](const std::string& target, const std::string& body) {
+    const auto res = client_->Post(target.c_str(), body, "application/json");
+    EXPECT_TRUE(res) << target;
+    EXPECT_TRUE(res && res->status == 400) << target << " " << body;
+    return res ? res->body : std::string();
+  };
+  EXPECT_NE(post("/_fake/faults?provider=waqi", "{not json").find("not JSON"), std::string::npos);
+  EXPECT_NE(post("/_fake/faults?provider=waqi", "[]").find("must be an object"), std::string::npos);
+  EXPECT_NE(post("/_fake/faults?provider=waqi", R"({"latency":1})").find("unknown fault field"),
+            std::string::npos);
+  EXPECT_NE(post("/_fake/faults?provider=waqi", R"({"reset_rate":2})").find("reset_rate"),
+            std::string::npos);
+  EXPECT_NE(post("/_fake/faults?provider=nobody", "{}").find("unknown provider 'nobody'"),
+            std::string::npos);
+  EXPECT_NE(post("/_fake/faults?provider=", "{}").find("unknown provider ''"), std::string::npos);
+  for (const Provider p : kAllProviders)
+    EXPECT_EQ(fake_->faults(provider_name(p)).status_429_every, 5) << "nothing was applied";
+  const auto no_provider = get("/_fake/faults");
+  ASSERT_TRUE(no_provider);
+  EXPECT_EQ(no_provider->status, 400);
+  const auto bad_stations = get("/_fake/stats?stations=maybe");
+  ASSERT_TRUE(bad_stations);
+  EXPECT_EQ(bad_stations->status, 400);
+  EXPECT_NE(bad_stations->body.find("stations must be 0 or 1"), std::string::npos);
+  EXPECT_EQ(get("/_fake/stats?stations=0")->body.find("station_observations"), std::string::npos);
+}
+
+TEST_F(FakeProvidersTest, HostileQueryTextStaysValidJson) {
+  start();
+  const auto lon = get("/v1/forecast?latitude=1&longitude=%22%7D%0A&current=x");
+  ASSERT_TRUE(lon);
+  EXPECT_EQ(lon->status, 400);
+  EXPECT_TRUE(is_json(lon->body)) << lon->body;
+  const auto path = get("/no%22where%0A");
+  ASSERT_TRUE(path);
+  EXPECT_EQ(path->status, 404);
+  EXPECT_TRUE(is_json(path->body)) << path->body;
+  ASSERT_EQ(get("/data/2.5/weather?zip=1%22%7D%5C")->status, 200);
+  const auto stats = get("/_fake/stats");
+  ASSERT_TRUE(stats);
+  EXPECT_TRUE(is_json(stats->body)) << stats->body;
+  EXPECT_EQ(fake_->stats().providers.at("openweathermap").station_observations.count("zip:1\"}\\"),
+            1u);
 }
 
 TEST_F(FakeProvidersTest, SharedSamplesServedByteIdentical) {

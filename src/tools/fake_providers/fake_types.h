@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,7 +28,7 @@ struct FakeOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = any free port (read it back with FakeProviders::port())
   // provider name -> accepted key; a provider without an entry accepts any key (or none).
-  std::map<std::string, std::string> keys;
+  std::map<std::string, std::string, std::less<>> keys;
   bool onecall_subscribed = false;
   TimeMode time_mode = TimeMode::verbatim;
   int64_t time_step_secs = 600;

@@ -1,11 +1,15 @@
 #include "tools/fake_providers/routes.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
-#include <cmath>
+#include <climits>
 #include <cstdio>
 
+#include "bus/bus.h"
 #include "core/time.h"
+#include "sources/http/provider_json.h"
+#include "tools/fake_providers/control_json.h"
 
 namespace envmon::fake_providers {
 namespace {
@@ -23,11 +27,10 @@ const std::string* param(const QueryParams& params, const std::string& key) {
   return it == params.end() ? nullptr : &it->second;
 }
 
-std::optional<double> parse_double(std::string_view s, double limit) {
-  double v = 0;
-  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) return {};
-  if (!std::isfinite(v) || v < -limit || v > limit) return {};
+// A coordinate query value within [-limit, limit], read like the providers' own numbers.
+std::optional<double> parse_coordinate(std::string_view s, double limit) {
+  const auto v = sources::http::json::parse_double(s);
+  if (!v || *v < -limit || *v > limit) return {};
   return v;
 }
 
@@ -39,7 +42,7 @@ std::string lower(std::string_view s) {
 }
 
 bool key_rejected(const FakeOptions& o, Provider p, const std::string* given) {
-  const auto it = o.keys.find(std::string(provider_name(p)));
+  const auto it = o.keys.find(provider_name(p));
   if (it == o.keys.end() || it->second.empty()) return false;
   return given == nullptr || *given != it->second;
 }
@@ -84,9 +87,9 @@ Route owm_located(const QueryParams& q, const std::string& sample) {
   const std::string* lat = param(q, "lat");
   const std::string* lon = param(q, "lon");
   if (lat != nullptr || lon != nullptr) {
-    const auto la = lat ? parse_double(*lat, 90) : std::nullopt;
+    const auto la = lat ? parse_coordinate(*lat, 90) : std::nullopt;
     if (!la) return fixed(P, 400, file(kOwm, "error_400_wrong_latitude.json"));
-    const auto lo = lon ? parse_double(*lon, 180) : std::nullopt;
+    const auto lo = lon ? parse_coordinate(*lon, 180) : std::nullopt;
     if (!lo) return constructed(P, 400, R"({"cod":"400","message":"wrong longitude"})");
     return data_at(P, sample, LatLon{*la, *lo});
   }
@@ -108,8 +111,8 @@ Route route_owm(std::string_view path, const QueryParams& q, std::string_view he
   constexpr Provider P = Provider::openweathermap;
   const std::string* key = param(q, "appid");
   if (key == nullptr) key = param(q, "APPID");
-  const std::string header_key(header);
-  if (key == nullptr && !header.empty()) key = &header_key;
+  std::string header_key;  // built only for the rare request that sends x-api-key alone
+  if (key == nullptr && !header.empty()) key = &(header_key = std::string(header));
   if (key_rejected(o, P, key) || path == "/data/2.5/onecall") {
     return fixed(P, 401, file(kOwm, "error_401_invalid_api_key.json"));
   }
@@ -137,8 +140,8 @@ Route waqi_geo(std::string_view where) {
   constexpr Provider P = Provider::waqi;
   const size_t semi = where.find(';');
   const auto lat =
-      semi == std::string_view::npos ? std::nullopt : parse_double(where.substr(0, semi), 90);
-  const auto lon = lat ? parse_double(where.substr(semi + 1), 180) : std::nullopt;
+      semi == std::string_view::npos ? std::nullopt : parse_coordinate(where.substr(0, semi), 90);
+  const auto lon = lat ? parse_coordinate(where.substr(semi + 1), 180) : std::nullopt;
   if (!lon) return fixed(P, 200, file(kWaqi, "error_unknown_station.json"));
   Route r = data_at(P, file(kWaqi, "feed_geo_utrecht_ok.json"), LatLon{*lat, *lon});
   r.idx = std::to_string(station_idx(*r.coords));
@@ -214,14 +217,14 @@ Route om_located(const QueryParams& q, std::string sample) {
   if (lat != nullptr && lat->find(',') != std::string::npos) {
     return fixed(P, 200, file(kOm, "forecast_multi_location_array_server_test.json"));
   }
-  const auto la = lat ? parse_double(*lat, 90) : std::nullopt;
+  const auto la = lat ? parse_coordinate(*lat, 90) : std::nullopt;
   if (!la) return fixed(P, 400, file(kOm, "error_400_latitude_out_of_range_constructed.json"));
-  const auto lo = lon ? parse_double(*lon, 180) : std::nullopt;
+  const auto lo = lon ? parse_coordinate(*lon, 180) : std::nullopt;
   if (!lo) {
-    return constructed(
-        P, 400,
-        R"({"error":true,"reason":"Longitude must be in range of -180 to 180°. Given: )" +
-            (lon ? *lon : std::string("nan")) + ".\"}");
+    std::string body = R"({"error":true,"reason":)";
+    append_json_string(body, "Longitude must be in range of -180 to 180°. Given: " +
+                                 (lon ? *lon : std::string("nan")) + ".");
+    return constructed(P, 400, body + "}");
   }
   return data_at(P, std::move(sample), LatLon{*la, *lo});
 }
@@ -284,27 +287,24 @@ Route route_openmeteo(std::string_view path, const QueryParams& q, const FakeOpt
 }  // namespace
 
 std::string station_key(LatLon c) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4f,%.4f", c.lat, c.lon);
-  std::string s(buf);
-  // Values that round to zero print as "-0.0000"; drop the sign so one station has one key.
-  for (size_t at = s.find("-0.0000"); at != std::string::npos; at = s.find("-0.0000")) {
-    const size_t stop = at + 7;
-    if (stop == s.size() || s[stop] == ',')
-      s.erase(at, 1);
-    else
-      break;
-  }
-  return s;
+  std::string out;
+  // A value that rounds to zero prints as "-0.0000"; without the sign one station has one key.
+  const auto append = [&out](double v) {
+    char buf[32];
+    std::string_view text(buf, static_cast<size_t>(std::snprintf(buf, sizeof buf, "%.4f", v)));
+    if (text == "-0.0000") text.remove_prefix(1);
+    out.append(text);
+  };
+  append(c.lat);
+  out += ',';
+  append(c.lon);
+  return out;
 }
 
 int64_t station_idx(LatLon c) {
-  // FNV-1a over the station key: deterministic across runs and platforms.
-  uint64_t h = 1469598103934665603ULL;
-  for (const char ch : station_key(c)) {
-    h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
-  }
-  return static_cast<int64_t>(h % 2147483646ULL) + 1;
+  // The bus's stable FNV-1a partitioner over the station key: deterministic across runs and
+  // platforms, in [1, 2^31 - 2] like a WAQI uid.
+  return int64_t{bus::partition_for(station_key(c), INT32_MAX - 1)} + 1;
 }
 
 Route route_request(std::string_view path, const QueryParams& params, std::string_view header,

@@ -61,6 +61,10 @@ std::string_view india_category(double aqi);
 // "#00e400" (Good) ... "#7e0023" (Hazardous) from the EPA RGB values; empty like us_category.
 std::string_view us_color_hex(double aqi);
 
+namespace detail {
+struct SubIndex;  // aqi_internal.h: a sub-index and whether it was capped
+}  // namespace detail
+
 // Per-station rolling state fed with hourly mean concentrations (µg/m³). Fixed-size storage: a
 // ring of the last kRingHours hours per pollutant, keyed by hour; no allocation after construction.
 class StationAqi {
@@ -91,18 +95,13 @@ class StationAqi {
     std::array<double, kRingHours> value{};  // NaN = empty slot or missing hour
   };
 
-  struct Sub {
-    double value = 0;
-    bool capped = false;  // concentration above the table's top (US: beyond the AQI)
-  };
-
   double value_at(size_t pollutant, int64_t hour) const;
   // Mean of the `hours` hours ending with `hour`; NaN with fewer than `min_valid` present.
   double mean_of(size_t pollutant, int64_t hour, int hours, int min_valid) const;
-  std::optional<Sub> us_pollutant(size_t pollutant, int64_t hour) const;
-  std::optional<Sub> us_o3(int64_t hour) const;
-  std::optional<Sub> us_so2(int64_t hour) const;
-  std::optional<Sub> india_pollutant(size_t pollutant, int64_t hour) const;
+  std::optional<detail::SubIndex> us_pollutant(size_t pollutant, int64_t hour) const;
+  std::optional<detail::SubIndex> us_o3(int64_t hour) const;
+  std::optional<detail::SubIndex> us_so2(int64_t hour) const;
+  std::optional<detail::SubIndex> india_pollutant(size_t pollutant, int64_t hour) const;
   IndexResult compute_us(int64_t hour) const;
   IndexResult compute_india(int64_t hour) const;
 

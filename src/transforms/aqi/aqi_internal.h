@@ -25,6 +25,11 @@ std::optional<SubIndex> india_sub_index_detail(Metric pollutant, double concentr
 // 25 °C, 1 atm molar volume (L/mol): ppb = µg/m³ × 24.45 / M.
 inline constexpr double kMolarVolume = 24.45;
 
+// Gas concentration in ppb from µg/m³ using the catalogue's molar mass.
+inline double to_ppb(Metric gas, double ug_m3) {
+  return ug_m3 * kMolarVolume / metric_info(gas).molar_mass_g_mol;
+}
+
 // Truncates (not rounds) to a multiple of 1/per_unit, e.g. per_unit 10 keeps one decimal. The
 // epsilon absorbs binary noise so a value converted from exactly 0.055 ppm stays 0.055, not 0.054.
 inline double truncate_to(double value, double per_unit) {

@@ -102,64 +102,56 @@ namespace {
 using Detail = std::optional<detail::SubIndex>;
 }  // namespace
 
-std::optional<StationAqi::Sub> StationAqi::us_pollutant(size_t pollutant, int64_t hour) const {
+Detail StationAqi::us_pollutant(size_t pollutant, int64_t hour) const {
   const Metric m = detail::pollutant_at(pollutant);
-  Detail d;
   switch (m) {
     case Metric::pm25:
     case Metric::pm10: {
       std::array<double, kNowcastHours> window{};
       for (int k = 0; k < kNowcastHours; ++k)
         window[static_cast<size_t>(k)] = value_at(pollutant, hour - k);
-      d = detail::us_sub_index_detail(m, nowcast(window, m), UsAveraging::nowcast_or_24h);
-      break;
+      return detail::us_sub_index_detail(m, nowcast(window, m), UsAveraging::nowcast_or_24h);
     }
     case Metric::o3:
       return us_o3(hour);
     case Metric::so2:
       return us_so2(hour);
     case Metric::co:
-      d = detail::us_sub_index_detail(m, mean_of(pollutant, hour, 8, kUsMin8), UsAveraging::hour_8);
-      break;
+      return detail::us_sub_index_detail(m, mean_of(pollutant, hour, 8, kUsMin8),
+                                         UsAveraging::hour_8);
     case Metric::no2:
-      d = detail::us_sub_index_detail(m, value_at(pollutant, hour), UsAveraging::hour_1);
-      break;
+      return detail::us_sub_index_detail(m, value_at(pollutant, hour), UsAveraging::hour_1);
     default:
-      break;
+      return std::nullopt;
   }
-  if (!d) return std::nullopt;
-  return Sub{d->value, d->capped};
 }
 
 // The 8-h value is the reported one; the 1-h value (defined from 0.125 ppm) counts where it is
 // higher, which is also the only way to reach AQI > 300 for ozone.
-std::optional<StationAqi::Sub> StationAqi::us_o3(int64_t hour) const {
+Detail StationAqi::us_o3(int64_t hour) const {
   const Detail h8 =
       detail::us_sub_index_detail(Metric::o3, mean_of(kO3, hour, 8, kUsMin8), UsAveraging::hour_8);
   const Detail h1 =
       detail::us_sub_index_detail(Metric::o3, value_at(kO3, hour), UsAveraging::hour_1);
-  const Detail& best = (h1 && (!h8 || h1->value > h8->value)) ? h1 : h8;
-  if (!best) return std::nullopt;
-  return Sub{best->value, best->capped};
+  return (h1 && (!h8 || h1->value > h8->value)) ? h1 : h8;
 }
 
 // 1-h SO2 defines the index up to 200; from 305 ppb the 24-h average's rows (201+) apply.
-std::optional<StationAqi::Sub> StationAqi::us_so2(int64_t hour) const {
+Detail StationAqi::us_so2(int64_t hour) const {
   const double one = value_at(kSo2, hour);
   const Detail h1 = detail::us_sub_index_detail(Metric::so2, one, UsAveraging::hour_1);
   if (!h1) return std::nullopt;
-  const double ppb = one * detail::kMolarVolume / metric_info(Metric::so2).molar_mass_g_mol;
-  if (detail::truncate_to(ppb, 1) >= kUsSo2Hour1TopPpb) {
+  if (detail::truncate_to(detail::to_ppb(Metric::so2, one), 1) >= kUsSo2Hour1TopPpb) {
     const Detail h24 = detail::us_sub_index_detail(Metric::so2, mean_of(kSo2, hour, 24, kUsMin24),
                                                    UsAveraging::nowcast_or_24h);
-    if (h24 && h24->value > h1->value) return Sub{h24->value, h24->capped};
+    if (h24 && h24->value > h1->value) return h24;
   }
-  return Sub{h1->value, h1->capped};
+  return h1;
 }
 
 IndexResult StationAqi::compute_us(int64_t hour) const {
   IndexResult r;
-  std::optional<Sub> best;
+  Detail best;
   for (size_t p = 0; p < kPollutantCount; ++p) {
     const auto s = us_pollutant(p, hour);
     if (s && (!best || s->value > best->value)) {
@@ -184,19 +176,17 @@ IndexResult StationAqi::compute_us(int64_t hour) const {
 
 // --- India NAQI --------------------------------------------------------------------------------
 
-std::optional<StationAqi::Sub> StationAqi::india_pollutant(size_t pollutant, int64_t hour) const {
+Detail StationAqi::india_pollutant(size_t pollutant, int64_t hour) const {
   const Metric m = detail::pollutant_at(pollutant);
   const bool eight_hour = m == Metric::o3 || m == Metric::co;
   const double avg =
       eight_hour ? mean_of(pollutant, hour, 8, kInMin8) : mean_of(pollutant, hour, 24, kInMin24);
-  const Detail d = detail::india_sub_index_detail(m, avg);
-  if (!d) return std::nullopt;
-  return Sub{d->value, d->capped};
+  return detail::india_sub_index_detail(m, avg);
 }
 
 IndexResult StationAqi::compute_india(int64_t hour) const {
   IndexResult r;
-  std::optional<Sub> best;
+  Detail best;
   int count = 0;
   bool has_pm = false;
   for (size_t p = 0; p < kPollutantCount; ++p) {

@@ -28,11 +28,18 @@ enum class Above : uint8_t {
   partial_table,  // the standard switches averaging there: the table only says "at least i_hi"
 };
 
+// The unit a table is written in; concentrations arrive in µg/m³.
+enum class Unit : uint8_t { ug_m3, mg_m3, ppb, ppm };
+
 struct Table {
   std::span<const Band> bands;
-  double per_unit;  // truncation grid: 10 keeps one decimal, 1000 three
+  Unit unit;
+  double per_unit;  // truncation grid in `unit`: 10 keeps one decimal, 1000 three
   Above above;
 };
+
+// Rows are copied as published, index columns included, so each table can be checked line by line
+// against its standard; the repetition across tables is data, not logic.
 
 // --- US EPA (2024) -------------------------------------------------------------------------------
 constexpr std::array<Band, 6> kUsPm25{{{0.0, 9.0, 0, 50},
@@ -110,99 +117,93 @@ constexpr std::array<Band, 6> kInSo2{{{0, 40, 0, 50},
                                       {801, 1600, 301, 400},
                                       {1601, 2400, 401, 500}}};
 
-// Looks up an already-converted concentration. Truncated values land on the table's grid, so
-// the first row whose c_hi is not exceeded is the row containing the value.
-std::optional<SubIndex> lookup(const Table& table, double native) {
-  const double c = truncate_to(native, table.per_unit);
-  const Band& first = table.bands.front();
-  if (c < first.c_lo) return std::nullopt;  // e.g. O3 1-h below 0.125 ppm: no 1-h index
-  for (const Band& b : table.bands) {
+// Which table serves which pollutant (and, for the US, which averaging). A pollutant/averaging
+// pair not listed has no index (e.g. PM with hour_1).
+constexpr Above kCap = Above::capped_at_top;
+constexpr Above kPartial = Above::partial_table;
+
+struct UsEntry {
+  Metric pollutant;
+  UsAveraging averaging;
+  Table table;
+};
+constexpr UsEntry kUsTables[] = {
+    {Metric::pm25, UsAveraging::nowcast_or_24h, {kUsPm25, Unit::ug_m3, 10, kCap}},
+    {Metric::pm10, UsAveraging::nowcast_or_24h, {kUsPm10, Unit::ug_m3, 1, kCap}},
+    {Metric::o3, UsAveraging::hour_8, {kUsO3Hour8, Unit::ppm, 1000, kPartial}},
+    {Metric::o3, UsAveraging::hour_1, {kUsO3Hour1, Unit::ppm, 1000, kCap}},
+    {Metric::co, UsAveraging::hour_8, {kUsCo, Unit::ppm, 10, kCap}},
+    {Metric::so2, UsAveraging::hour_1, {kUsSo2Hour1, Unit::ppb, 1, kPartial}},
+    {Metric::so2, UsAveraging::nowcast_or_24h, {kUsSo2Hour24, Unit::ppb, 1, kCap}},
+    {Metric::no2, UsAveraging::hour_1, {kUsNo2, Unit::ppb, 1, kCap}},
+};
+
+struct IndiaEntry {
+  Metric pollutant;
+  Table table;
+};
+// CPCB lists CO in mg/m³; every other pollutant is in µg/m³.
+constexpr IndiaEntry kIndiaTables[] = {
+    {Metric::pm25, {kInPm25, Unit::ug_m3, 1, kCap}},
+    {Metric::pm10, {kInPm10, Unit::ug_m3, 1, kCap}},
+    {Metric::no2, {kInNo2, Unit::ug_m3, 1, kCap}},
+    {Metric::o3, {kInO3, Unit::ug_m3, 1, kCap}},
+    {Metric::co, {kInCoMg, Unit::mg_m3, 10, kCap}},
+    {Metric::so2, {kInSo2, Unit::ug_m3, 1, kCap}},
+};
+
+const Table* us_table(Metric p, UsAveraging avg) {
+  for (const UsEntry& e : kUsTables) {
+    if (e.pollutant == p && e.averaging == avg) return &e.table;
+  }
+  return nullptr;
+}
+
+const Table* india_table(Metric p) {
+  for (const IndiaEntry& e : kIndiaTables) {
+    if (e.pollutant == p) return &e.table;
+  }
+  return nullptr;
+}
+
+double in_unit(Metric p, double ug_m3, Unit unit) {
+  switch (unit) {
+    case Unit::ug_m3:
+      return ug_m3;
+    case Unit::mg_m3:
+      return ug_m3 / 1000;
+    case Unit::ppb:
+      return to_ppb(p, ug_m3);
+    case Unit::ppm:
+      return to_ppb(p, ug_m3) / 1000;
+  }
+  return ug_m3;
+}
+
+// Converts to the table's unit and truncates to its grid, so the value lands on a row: the first
+// row whose c_hi is not exceeded is the row containing it.
+std::optional<SubIndex> lookup(const Table* table, Metric p, double ug_m3) {
+  if (table == nullptr || !usable(ug_m3)) return std::nullopt;
+  const double c = truncate_to(in_unit(p, ug_m3, table->unit), table->per_unit);
+  if (c < table->bands.front().c_lo) return std::nullopt;  // e.g. O3 1-h below 0.125 ppm
+  for (const Band& b : table->bands) {
     if (c <= b.c_hi) {
       const double i = (b.i_hi - b.i_lo) / (b.c_hi - b.c_lo) * (c - b.c_lo) + b.i_lo;
       return SubIndex{std::round(i), false};
     }
   }
-  const Band& last = table.bands.back();
-  return SubIndex{last.i_hi, table.above == Above::capped_at_top};
-}
-
-// Gas concentration in ppb from µg/m³ using the catalogue's molar mass.
-double to_ppb(Metric gas, double ug_m3) {
-  return ug_m3 * kMolarVolume / metric_info(gas).molar_mass_g_mol;
-}
-
-// The US table and the value in its unit for (pollutant, averaging); nullopt: no such table.
-struct UsLookup {
-  Table table;
-  double native;
-};
-std::optional<UsLookup> us_table(Metric p, double ug, UsAveraging avg) {
-  using A = UsAveraging;
-  constexpr Above kCap = Above::capped_at_top;
-  switch (p) {
-    case Metric::pm25:
-      if (avg == A::nowcast_or_24h) return UsLookup{{kUsPm25, 10, kCap}, ug};
-      return std::nullopt;
-    case Metric::pm10:
-      if (avg == A::nowcast_or_24h) return UsLookup{{kUsPm10, 1, kCap}, ug};
-      return std::nullopt;
-    case Metric::o3:
-      if (avg == A::hour_8)
-        return UsLookup{{kUsO3Hour8, 1000, Above::partial_table}, to_ppb(p, ug) / 1000};
-      if (avg == A::hour_1) return UsLookup{{kUsO3Hour1, 1000, kCap}, to_ppb(p, ug) / 1000};
-      return std::nullopt;
-    case Metric::co:
-      if (avg == A::hour_8) return UsLookup{{kUsCo, 10, kCap}, to_ppb(p, ug) / 1000};
-      return std::nullopt;
-    case Metric::so2:
-      if (avg == A::hour_1) return UsLookup{{kUsSo2Hour1, 1, Above::partial_table}, to_ppb(p, ug)};
-      if (avg == A::nowcast_or_24h) return UsLookup{{kUsSo2Hour24, 1, kCap}, to_ppb(p, ug)};
-      return std::nullopt;
-    case Metric::no2:
-      if (avg == A::hour_1) return UsLookup{{kUsNo2, 1, kCap}, to_ppb(p, ug)};
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
-}
-
-std::optional<Table> india_table(Metric p) {
-  constexpr Above kCap = Above::capped_at_top;
-  switch (p) {
-    case Metric::pm25:
-      return Table{kInPm25, 1, kCap};
-    case Metric::pm10:
-      return Table{kInPm10, 1, kCap};
-    case Metric::no2:
-      return Table{kInNo2, 1, kCap};
-    case Metric::o3:
-      return Table{kInO3, 1, kCap};
-    case Metric::co:
-      return Table{kInCoMg, 10, kCap};
-    case Metric::so2:
-      return Table{kInSo2, 1, kCap};
-    default:
-      return std::nullopt;
-  }
+  return SubIndex{table->bands.back().i_hi, table->above == Above::capped_at_top};
 }
 
 }  // namespace
 
 std::optional<SubIndex> us_sub_index_detail(Metric pollutant, double concentration_ug_m3,
                                             UsAveraging averaging) {
-  if (!usable(concentration_ug_m3)) return std::nullopt;
-  const auto found = us_table(pollutant, concentration_ug_m3, averaging);
-  if (!found) return std::nullopt;
-  return lookup(found->table, found->native);
+  return lookup(us_table(pollutant, averaging), pollutant, concentration_ug_m3);
 }
 
 std::optional<SubIndex> india_sub_index_detail(Metric pollutant, double concentration_ug_m3) {
-  if (!usable(concentration_ug_m3)) return std::nullopt;
-  const auto table = india_table(pollutant);
-  if (!table) return std::nullopt;
-  // CPCB lists CO in mg/m³; every other pollutant is already in the table's µg/m³.
-  const double native = pollutant == Metric::co ? concentration_ug_m3 / 1000 : concentration_ug_m3;
-  return lookup(*table, native);
+  return lookup(india_table(pollutant), pollutant, concentration_ug_m3);
 }
 
 }  // namespace detail
