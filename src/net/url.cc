@@ -149,4 +149,18 @@ std::string sanitize_error_text(std::string_view text) {
   return out;
 }
 
+HttpRequest make_get(const std::string& url, std::string_view secret_param,
+                     std::string_view secret) {
+  HttpRequest req;
+  req.url = url;
+  if (!secret.empty()) {
+    req.url += url.find('?') == std::string::npos ? '?' : '&';
+    req.url.append(secret_param).append("=").append(url_encode(secret));
+  }
+  req.redacted_url = secret_param.empty() ? redact_query(req.url, {})
+                                          : redact_query(req.url, {std::string(secret_param)});
+  req.headers.emplace_back("Accept", "application/json");
+  return req;
+}
+
 }  // namespace envmon::net

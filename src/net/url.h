@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "net/http_types.h"
 
 namespace envmon::net {
 
@@ -33,5 +34,11 @@ std::optional<Seconds> parse_retry_after(std::string_view value, Timestamp now);
 // curl's error text made safe to log: cut at the first '?' (a query may hold a key) and at any
 // "scheme://" (curl may quote a URL); the host alone may remain.
 std::string sanitize_error_text(std::string_view text);
+
+// A GET of `url` with the secret appended as query parameter `secret_param` (when `secret` is
+// not empty) and JSON accepted. `redacted_url` comes from redact_query, so neither the secret
+// nor credentials in the base URL (user:pw@) can reach logs or dead letters.
+HttpRequest make_get(const std::string& url, std::string_view secret_param = {},
+                     std::string_view secret = {});
 
 }  // namespace envmon::net

@@ -86,3 +86,21 @@ TEST(TransportErrorName, NamesEveryValue) {
 
 }  // namespace
 }  // namespace envmon::net
+
+namespace envmon::net {
+namespace {
+
+TEST(MakeGet, AppendsTheSecretAndRedactsItAndBaseCredentials) {
+  const auto req = make_get("https://user:pw@api.example.org/feed/x/", "token", "s3cr&t");
+  EXPECT_EQ(req.url, "https://user:pw@api.example.org/feed/x/?token=s3cr%26t");
+  EXPECT_EQ(req.redacted_url.find("s3cr"), std::string::npos) << req.redacted_url;
+  EXPECT_EQ(req.redacted_url.find("pw@"), std::string::npos) << req.redacted_url;
+  EXPECT_NE(req.redacted_url.find("token=REDACTED"), std::string::npos) << req.redacted_url;
+  const auto with_query = make_get("http://h/v1/forecast?latitude=1", "apikey", "k");
+  EXPECT_EQ(with_query.url, "http://h/v1/forecast?latitude=1&apikey=k");
+  const auto free_tier = make_get("http://h/v1/forecast?latitude=1", "apikey", "");
+  EXPECT_EQ(free_tier.url, "http://h/v1/forecast?latitude=1");
+}
+
+}  // namespace
+}  // namespace envmon::net

@@ -9,7 +9,7 @@ Status fill_poller_block(const config::Node& block, const PollerDefaults& defaul
   // A block that is no mapping, and keys neither schema knows, are the provider parser's to
   // report: every key present passes through here.
   if (block.defined() && !block.is_map()) return ok_status();
-  return config::fill(block, poller_schema(defaults), out, block.keys());
+  return fill_poller_config(block, defaults, block.keys(), out);
 }
 
 Result<std::string> require_api_key(std::string_view source_name, const std::string& env_name,

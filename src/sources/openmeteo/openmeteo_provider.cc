@@ -25,15 +25,7 @@ std::string location_query(const config::StationConfig& station) {
 }  // namespace
 
 net::HttpRequest make_get(const std::string& url, const std::string& api_key) {
-  net::HttpRequest req;
-  req.url = url;
-  req.redacted_url = url;
-  req.headers.emplace_back("Accept", "application/json");
-  if (!api_key.empty()) {
-    req.url += "&apikey=" + net::url_encode(api_key);
-    req.redacted_url += "&apikey=REDACTED";
-  }
-  return req;
+  return net::make_get(url, "apikey", api_key);
 }
 
 std::vector<http::FetchTask> OpenMeteoProvider::tasks(

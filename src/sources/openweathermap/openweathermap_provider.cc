@@ -80,11 +80,7 @@ net::HttpRequest OpenWeatherMapProvider::build(const http::FetchTask& task,
                      "&lon=" + net::format_coordinate(station.lon);
   // One Call: only the `current` block is read, so the rest is not downloaded.
   if (e == Endpoint::onecall) base += "&exclude=minutely,hourly,daily,alerts";
-  net::HttpRequest req;
-  req.url = base + "&appid=" + net::url_encode(api_key_);
-  req.redacted_url = base + "&appid=REDACTED";
-  req.headers.emplace_back("Accept", "application/json");
-  return req;
+  return net::make_get(base, "appid", api_key_);
 }
 
 http::ParseResult OpenWeatherMapProvider::parse(const http::FetchTask& task,

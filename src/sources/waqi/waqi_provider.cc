@@ -45,13 +45,7 @@ std::vector<http::FetchTask> WaqiProvider::tasks(
 }
 
 net::HttpRequest WaqiProvider::request(const std::string& path_and_query) const {
-  const std::string base = config_.base_url + path_and_query +
-                           (path_and_query.find('?') == std::string::npos ? "?" : "&");
-  net::HttpRequest req;
-  req.url = base + "token=" + net::url_encode(token_);
-  req.redacted_url = base + "token=REDACTED";
-  req.headers.emplace_back("Accept", "application/json");
-  return req;
+  return net::make_get(config_.base_url + path_and_query, "token", token_);
 }
 
 net::HttpRequest WaqiProvider::build(const http::FetchTask&,
