@@ -230,8 +230,7 @@ int cmd_backfill(const std::vector<std::string>& words) {
   RuntimeOptions options;
   options.data_dir = args->get("data-dir").value_or("");
   options.clock = ClockMode::wall;
-  options.with_sources = false;
-  options.with_api = false;
+  options.roles = Roles::of({Role::processor, Role::sinks});
   Runtime runtime(plan->app, options);
   if (Status s = runtime.start(); !s.ok()) return fail(s.error(), 1);
   BackfillCheckpoint checkpoint(runtime.data_dir(), plan->section.name, plan->stations);

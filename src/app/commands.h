@@ -6,7 +6,9 @@
 namespace envmon::app {
 
 // Each returns the process exit code: 0 success, 1 runtime failure, 2 usage or config error.
-int cmd_demo(const std::vector<std::string>& args, bool live);
+enum class RunMode { demo, run, process };
+int cmd_demo(const std::vector<std::string>& args, RunMode mode);
+int cmd_replay(const std::vector<std::string>& args);
 int cmd_config(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 int cmd_backfill(const std::vector<std::string>& args);

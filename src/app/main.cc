@@ -19,7 +19,14 @@ constexpr const char* kUsage =
     "        the whole pipeline in one process on embedded defaults: simulator -> bus -> "
     "processor\n"
     "        -> SQLite + raw lake -> API and dashboard (http://127.0.0.1:8080)\n"
-    "  run --config FILE [same options]   the pipeline from a config file, real time by default\n"
+    "  run --config FILE [same options] [--roles sources,processor,sinks,api]\n"
+    "        the pipeline from a config file, real time by default; on a Kafka bus --roles\n"
+    "        splits it over processes\n"
+    "  process --config FILE [--data-dir DIR] [--duration SECS]\n"
+    "        processor + sinks only: run several (on a Kafka bus) and they share the partitions\n"
+    "  replay --from-time T [--to-time T] [--from topic|lake] [--output-dir DIR] [--config FILE]\n"
+    "        reprocess raw history from the raw topic or the raw lake; to DIR as JSON lines, or\n"
+    "        to the curated topics and the store (idempotent)\n"
     "  backfill --source openmeteo --from DATE --to DATE [--config FILE] [--data-dir DIR]\n"
     "        history from Open-Meteo's archive API, in chunks, through the pipeline; resumable,\n"
     "        and running it twice changes nothing\n"
@@ -41,8 +48,10 @@ int main(int argc, char** argv) {
   }
   const std::string cmd = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (cmd == "demo") return envmon::app::cmd_demo(rest, false);
-  if (cmd == "run") return envmon::app::cmd_demo(rest, true);
+  if (cmd == "demo") return envmon::app::cmd_demo(rest, envmon::app::RunMode::demo);
+  if (cmd == "run") return envmon::app::cmd_demo(rest, envmon::app::RunMode::run);
+  if (cmd == "process") return envmon::app::cmd_demo(rest, envmon::app::RunMode::process);
+  if (cmd == "replay") return envmon::app::cmd_replay(rest);
   if (cmd == "config") return envmon::app::cmd_config(rest);
   if (cmd == "backfill") return envmon::app::cmd_backfill(rest);
   if (cmd == "fake-providers") return envmon::fake_providers::run_fake_providers_command(rest);

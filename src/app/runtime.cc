@@ -1,5 +1,6 @@
 #include "app/runtime.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -9,6 +10,50 @@
 #include "sinks/store_sink.h"
 
 namespace envmon::app {
+namespace {
+
+constexpr std::pair<Role, std::string_view> kRoleNames[] = {{Role::sources, "sources"},
+                                                            {Role::processor, "processor"},
+                                                            {Role::sinks, "sinks"},
+                                                            {Role::api, "api"}};
+
+}  // namespace
+
+Roles Roles::of(std::initializer_list<Role> roles) {
+  unsigned bits = 0;
+  for (Role r : roles)
+    bits |= 1U << static_cast<unsigned>(r);
+  return Roles(bits);
+}
+
+Result<Roles> Roles::parse(std::string_view text) {
+  unsigned bits = 0;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view word = text.substr(0, comma);
+    const auto it = std::find_if(std::begin(kRoleNames), std::end(kRoleNames),
+                                 [&](const auto& n) { return n.second == word; });
+    if (it == std::end(kRoleNames)) {
+      return Error(Errc::invalid_argument, "unknown role '" + std::string(word) +
+                                               "' (valid: sources, processor, sinks, api)");
+    }
+    bits |= 1U << static_cast<unsigned>(it->first);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  if (bits == 0)
+    return Error(Errc::invalid_argument, "no role given (valid: sources, processor, sinks, api)");
+  return Roles(bits);
+}
+
+std::string Roles::to_string() const {
+  std::string out;
+  for (const auto& [role, name] : kRoleNames) {
+    if (!has(role)) continue;
+    if (!out.empty()) out += ",";
+    out += name;
+  }
+  return out;
+}
 
 Runtime::Runtime(config::AppConfig config, RuntimeOptions options)
     : config_(std::move(config)), options_(std::move(options)) {
@@ -31,14 +76,18 @@ Status Runtime::start() {
     // The clock resumes where the stored data stops, so a restarted demo continues its day.
     clock_ = std::make_unique<ScaledClock>(resume_clock_start(), options_.speed);
   }
-  ENVMON_TRY(start_pipeline());
-  if (options_.with_api) ENVMON_TRY(start_api());
-  if (options_.with_sources) ENVMON_TRY(start_sources());
+  // Consumers before producers: every group exists before the first message is produced.
+  if (options_.roles.has(Role::sinks)) ENVMON_TRY(start_sinks());
+  if (options_.roles.has(Role::processor)) ENVMON_TRY(start_processor());
+  if (options_.roles.has(Role::api)) ENVMON_TRY(start_api());
+  if (options_.roles.has(Role::sources)) ENVMON_TRY(start_sources());
   ready_.store(true);
   log_.info("Envmon is running",
             {{"data_dir", data_dir_},
-             {"api", options_.with_api ? "http://" + api_host() + ":" + std::to_string(api_port())
-                                       : std::string("off")},
+             {"roles", options_.roles.to_string()},
+             {"api", options_.roles.has(Role::api)
+                         ? "http://" + api_host() + ":" + std::to_string(api_port())
+                         : std::string("off")},
              {"stations", config_.stations.size()},
              {"sources", sources_.size()},
              {"sources_disabled", disabled_.size()},
@@ -79,21 +128,23 @@ Timestamp Runtime::resume_clock_start() {
   return SystemClock().now();
 }
 
-Status Runtime::start_pipeline() {
+Status Runtime::start_processor() {
   auto pcfg = processor::parse_processor_config(config_.processor);
   if (!pcfg.ok()) return pcfg.error();
   processor_ =
       std::make_unique<processor::StreamProcessor>(*pcfg, config_, *bus_, metrics_, *clock_);
+  return processor_->start();
+}
+
+Status Runtime::start_sinks() {
   store_sink_ = std::make_unique<sinks::StoreSink>(
       ComponentContext("sink", "store", config_.store.type, metrics_, *clock_), *bus_, *store_,
       sinks::StoreSinkConfig{}, [this] { cache_->invalidate("api:"); });
   lake_sink_ = std::make_unique<sinks::LakeSink>(
       ComponentContext("sink", "lake", config_.lake.type, metrics_, *clock_), *bus_, *lake_,
       sinks::LakeSinkConfig{}, lake_excluded_sources());
-  // Consumers before producers: every group exists before the first message is produced.
   ENVMON_TRY(store_sink_->start());
   ENVMON_TRY(lake_sink_->start());
-  ENVMON_TRY(processor_->start());
   return ok_status();
 }
 

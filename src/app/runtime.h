@@ -1,9 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/components.h"
@@ -29,13 +31,29 @@ namespace envmon::app {
 // time, which live API sources need.
 enum class ClockMode { simulated, wall };
 
+// What one process runs. `envmon run` runs all of them; on a Kafka bus they can be split over
+// processes and machines: `envmon process` (processor + sinks) scales out as one consumer group.
+enum class Role : uint8_t { sources, processor, sinks, api };
+class Roles {
+ public:
+  static Roles all() { return Roles(0b1111); }
+  static Roles of(std::initializer_list<Role> roles);
+  // "sources,processor,sinks,api" (any subset, any order); an unknown name lists the valid ones.
+  static Result<Roles> parse(std::string_view text);
+  bool has(Role r) const { return (bits_ >> static_cast<unsigned>(r)) & 1U; }
+  std::string to_string() const;
+
+ private:
+  explicit Roles(unsigned bits) : bits_(bits) {}
+  unsigned bits_ = 0;
+};
+
 struct RuntimeOptions {
   std::string data_dir;  // overrides config data_dir when set
   std::optional<int64_t> port;
   double speed = 1.0;  // simulated seconds per real second (demo)
   ClockMode clock = ClockMode::simulated;
-  bool with_sources = true;  // false: the pipeline only, fed by the caller (backfill)
-  bool with_api = true;
+  Roles roles = Roles::all();  // backfill: processor + sinks, fed by the caller
 };
 
 // A source that could not start because it lacks a key: the pipeline runs without it.
@@ -68,7 +86,8 @@ class Runtime {
 
  private:
   Status open_storage();
-  Status start_pipeline();
+  Status start_processor();
+  Status start_sinks();
   Status start_sources();
   Status start_api();
   Timestamp resume_clock_start();

@@ -24,8 +24,8 @@ inline constexpr Topic kAllTopics[] = {Topic::raw,       Topic::curated, Topic::
 
 struct Message {
   Topic topic = Topic::raw;
-  std::string key;       // station id: all messages of a station land in one partition, in order
-  std::string payload;   // a v1 JSON document (model/codec.h)
+  std::string key;      // station id: all messages of a station land in one partition, in order
+  std::string payload;  // a v1 JSON document (model/codec.h)
   int32_t schema_version = 1;  // carried as a header on Kafka
   Timestamp timestamp{};       // set by the bus on produce if left at zero
   int32_t partition = -1;      // set by the bus
@@ -69,12 +69,35 @@ class Consumer {
   virtual Status commit(const OffsetMap& offsets) = 0;
   // The partitions currently assigned to this member.
   virtual std::vector<TopicPartition> assignment() const = 0;
+  // Partitions taken from this member since the last call (a rebalance moved them to another
+  // member, or the member lost them). Their per-key state must be dropped: the next owner
+  // rebuilds it (see ConsumerOptions::rebuild_window). Messages of a revoked partition that were
+  // fetched but not yet returned are never returned.
+  virtual std::vector<TopicPartition> take_revoked() { return {}; }
   virtual void close() = 0;
 };
 
+// Reads the history of one partition, outside any consumer group (replay): every message from a
+// start time up to the end of the partition as it was when the reader was made.
+class HistoryReader {
+ public:
+  virtual ~HistoryReader() = default;
+  // Up to `max` messages in offset order; an empty vector means the end was reached.
+  virtual Result<std::vector<Message>> read(size_t max) = 0;
+};
+
 struct TopicStats {
-  int64_t produced = 0;    // total messages appended
-  int64_t retained = 0;    // messages still held (not yet committed by every group)
+  int64_t produced = 0;  // total messages appended
+  int64_t retained = 0;  // messages still held (not yet committed by every group)
+};
+
+struct ConsumerOptions {
+  // When a partition is assigned to this member and its group has committed on it before, the
+  // member first re-reads the messages appended during this window before the committed offset
+  // (by append time), flagged `replay`, so per-key state (cleaning windows, open aggregates)
+  // is rebuilt before new messages arrive. 0: start at the committed offset. Buses that keep no
+  // history (memory) ignore it.
+  Millis rebuild_window{0};
 };
 
 class Bus {
@@ -83,11 +106,20 @@ class Bus {
   virtual Result<std::unique_ptr<Producer>> producer() = 0;
   // A member of consumer group `group` reading `topics`; members of one group share partitions.
   virtual Result<std::unique_ptr<Consumer>> consumer(const std::string& group,
-                                                     const std::vector<Topic>& topics) = 0;
+                                                     const std::vector<Topic>& topics,
+                                                     const ConsumerOptions& options) = 0;
+  Result<std::unique_ptr<Consumer>> consumer(const std::string& group,
+                                             const std::vector<Topic>& topics) {
+    return consumer(group, topics, ConsumerOptions{});
+  }
   virtual int32_t partitions(Topic topic) const = 0;
   // Committed offset of a group on a partition (-1 when it has never committed).
   virtual int64_t committed(const std::string& group, TopicPartition tp) const = 0;
   virtual TopicStats stats(Topic topic) const = 0;
+  // From the first message of `partition` appended at or after `from`. A bus that keeps no
+  // history (memory) fails with Errc::not_found, saying where history is kept instead.
+  virtual Result<std::unique_ptr<HistoryReader>> history(Topic topic, int32_t partition,
+                                                         Timestamp from) = 0;
   // Wakes every blocked producer and consumer; later calls fail with bus_closed.
   virtual void shutdown() = 0;
 };

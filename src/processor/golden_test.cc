@@ -88,7 +88,8 @@ TEST(PipelineGolden, EveryCaseMatchesItsExpectedOutput) {
     const auto actual = run_case(dir);
     if (update) {
       std::ofstream out(dir / "expected.jsonl");
-      for (const auto& j : actual) out << j.dump() << "\n";
+      for (const auto& j : actual)
+        out << j.dump() << "\n";
       continue;
     }
     const auto expected = read_lines(dir / "expected.jsonl");

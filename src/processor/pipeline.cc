@@ -10,11 +10,17 @@
 
 namespace envmon::processor {
 
-Pipeline::Impl::Impl(const ProcessorConfig& c, const config::AppConfig& app, ComponentContext context)
-    : cfg(c), ctx(std::move(context)), stations(app.stations), enricher(app.stations),
+Pipeline::Impl::Impl(const ProcessorConfig& c, const config::AppConfig& app,
+                     ComponentContext context)
+    : cfg(c),
+      ctx(std::move(context)),
+      stations(app.stations),
+      enricher(app.stations),
       source_config(app.sources) {
-  for (size_t i = 0; i < stations.size(); ++i) station_index.emplace(stations[i].id, i);
-  for (const auto& s : source_config) source_for(s.name);
+  for (size_t i = 0; i < stations.size(); ++i)
+    station_index.emplace(stations[i].id, i);
+  for (const auto& s : source_config)
+    source_for(s.name);
 }
 
 SourceState& Pipeline::Impl::source_for(std::string_view name) {
@@ -28,7 +34,9 @@ SourceState& Pipeline::Impl::source_for(std::string_view name) {
     s.lateness_ms = cfg_it->allowed_lateness_secs * 1000;
   } else {
     ctx.log.warn("readings from a source that is not configured: using default timing",
-                 {{"source", name}, {"poll_interval_ms", s.poll_ms}, {"allowed_lateness_ms", s.lateness_ms}});
+                 {{"source", name},
+                  {"poll_interval_ms", s.poll_ms},
+                  {"allowed_lateness_ms", s.lateness_ms}});
   }
   s.by_station.assign(stations.size(), nullptr);
   source_index.emplace(s.name, sources.size());
@@ -36,7 +44,8 @@ SourceState& Pipeline::Impl::source_for(std::string_view name) {
   return sources.back();
 }
 
-StationState& Pipeline::Impl::state_for(SourceState& src, size_t source_index_value, size_t station) {
+StationState& Pipeline::Impl::state_for(SourceState& src, size_t source_index_value,
+                                        size_t station) {
   StationState*& slot = src.by_station[station];
   if (slot == nullptr) {
     auto st = std::make_unique<StationState>();
@@ -52,8 +61,15 @@ StationState& Pipeline::Impl::state_for(SourceState& src, size_t source_index_va
 
 void Pipeline::Impl::dead_letter(const bus::Message& raw, std::string_view stage, const Error& e,
                                  Output& out) {
-  DeadLetter d{std::string(stage), std::string(errc_name(e.code())), e.message(), "raw", raw.key,
-               raw.payload, raw.timestamp};
+  // An oversized payload is kept only in part: the dead-letter topic has the same size limits.
+  const bool clip = raw.payload.size() > static_cast<size_t>(cfg.runtime.max_message_bytes);
+  DeadLetter d{std::string(stage),
+               std::string(errc_name(e.code())),
+               e.message(),
+               "raw",
+               raw.key,
+               clip ? raw.payload.substr(0, kDeadLetterPayloadBytes) : raw.payload,
+               raw.timestamp};
   bus::Message m;
   m.topic = bus::Topic::dead_letter;
   m.key = raw.key;
@@ -63,8 +79,33 @@ void Pipeline::Impl::dead_letter(const bus::Message& raw, std::string_view stage
   ++counters.errors[{std::string(stage), d.error_code}];
 }
 
+// Checks of the envelope, before the payload is parsed: a message the processor cannot read
+// safely is dead-lettered with the reason instead of guessed at.
+bool Pipeline::Impl::admit(const bus::Message& raw, Output& out) {
+  if (raw.schema_version != kSchemaVersion) {
+    dead_letter(raw, "decode",
+                Error(Errc::decode_version,
+                      "unknown schema version " + std::to_string(raw.schema_version) +
+                          " (this processor reads version " + std::to_string(kSchemaVersion) + ")"),
+                out);
+    return false;
+  }
+  if (raw.payload.size() > static_cast<size_t>(cfg.runtime.max_message_bytes)) {
+    dead_letter(raw, "decode",
+                Error(Errc::decode_syntax,
+                      "oversized message: " + std::to_string(raw.payload.size()) +
+                          " bytes, the limit is " + std::to_string(cfg.runtime.max_message_bytes) +
+                          " (processor.max_message_bytes); payload clipped to " +
+                          std::to_string(kDeadLetterPayloadBytes) + " bytes"),
+                out);
+    return false;
+  }
+  return true;
+}
+
 // decode -> validate -> normalize -> enrich; false when the message was dead-lettered or empty.
 bool Pipeline::Impl::prepare(const bus::Message& raw, size_t& station, Output& out) {
+  if (!admit(raw, out)) return false;
   if (Status s = decode_reading_into(raw.payload, reading); !s.ok()) {
     dead_letter(raw, "decode", s.error(), out);
     return false;
@@ -99,15 +140,20 @@ void Pipeline::Impl::dedupe(StationState& st) {
   std::erase_if(reading.measurements, [&](const Measurement& m) {
     const size_t k = metric_index(m.metric);
     switch (st.dedupe[k].check(t_ms, m.value, window_ms)) {
-      case transforms::DedupeVerdict::fresh: return false;
-      case transforms::DedupeVerdict::duplicate: ++counters.duplicate; return true;
+      case transforms::DedupeVerdict::fresh:
+        return false;
+      case transforms::DedupeVerdict::duplicate:
+        ++counters.duplicate;
+        return true;
       case transforms::DedupeVerdict::conflict:
         ++counters.conflict;
         if (!st.conflict_logged[k]) {
           st.conflict_logged[k] = true;
           ctx.log.warn("conflicting duplicate: kept the first value (logged once per series)",
-                       {{"station", reading.station.id.get()}, {"source", reading.source.get()},
-                        {"metric", metric_id(m.metric)}, {"observed_at", format_rfc3339(reading.observed_at)}});
+                       {{"station", reading.station.id.get()},
+                        {"source", reading.source.get()},
+                        {"metric", metric_id(m.metric)},
+                        {"observed_at", format_rfc3339(reading.observed_at)}});
         }
         return true;
     }
@@ -142,29 +188,54 @@ void Pipeline::Impl::process(const bus::Message& raw, Output& out) {
   run_aqi(out);
 }
 
+void Pipeline::Impl::drop_partition(int32_t partition) {
+  for (auto& st : states) {
+    if (st->partition != partition) continue;
+    auto fresh = std::make_unique<StationState>();
+    fresh->ordinal = st->ordinal;
+    fresh->source = st->source;
+    fresh->station = st->station;
+    fresh->partition = partition;
+    *st = std::move(*fresh);  // in place: sources keep pointers to their stations' states
+  }
+  for (auto& src : sources)
+    src.partitions.erase(partition);
+}
+
 void Pipeline::Impl::flush_metrics() {
   auto& m = *ctx.metrics;
   if (counters.received) m.received(static_cast<double>(counters.received));
   const std::pair<const char*, int64_t> discards[] = {
-      {"null_value", counters.null_value}, {"all_null", counters.all_null},
-      {"duplicate", counters.duplicate},   {"conflict", counters.conflict},
+      {"null_value", counters.null_value},
+      {"all_null", counters.all_null},
+      {"duplicate", counters.duplicate},
+      {"conflict", counters.conflict},
       {"too_late_for_aggregate", counters.too_late}};
   for (const auto& [reason, n] : discards) {
     if (n) m.discarded(reason, static_cast<double>(n));
   }
-  if (counters.clock_skew) m.error("validate", "clock_skew", static_cast<double>(counters.clock_skew));
-  for (const auto& [key, n] : counters.errors) m.error(key.first, key.second, static_cast<double>(n));
+  if (counters.clock_skew)
+    m.error("validate", "clock_skew", static_cast<double>(counters.clock_skew));
+  for (const auto& [key, n] : counters.errors)
+    m.error(key.first, key.second, static_cast<double>(n));
   counters = Counters{};
 }
 
 Pipeline::Pipeline(const ProcessorConfig& cfg, const config::AppConfig& app, ComponentContext ctx)
     : impl_(std::make_unique<Impl>(cfg, app, std::move(ctx))) {}
 Pipeline::~Pipeline() = default;
-void Pipeline::process(const bus::Message& raw, Output& out) { impl_->process(raw, out); }
+void Pipeline::process(const bus::Message& raw, Output& out) {
+  impl_->process(raw, out);
+}
 void Pipeline::flush_open(Output& out) {
   impl_->flush_open(out);
   impl_->flush_metrics();
 }
-void Pipeline::flush_metrics() { impl_->flush_metrics(); }
+void Pipeline::flush_metrics() {
+  impl_->flush_metrics();
+}
+void Pipeline::drop_partition(int32_t partition) {
+  impl_->drop_partition(partition);
+}
 
 }  // namespace envmon::processor

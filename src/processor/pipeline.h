@@ -21,6 +21,9 @@ struct Output {
   size_t size() const { return curated.size() + aggregates.size() + dead_letters.size(); }
 };
 
+inline constexpr int32_t kSchemaVersion = 1;  // the raw payload version this processor reads
+inline constexpr size_t kDeadLetterPayloadBytes = 4096;  // kept of an oversized message
+
 // The bus-free core of the stream processor: decode -> validate -> normalize -> enrich ->
 // dedupe -> clean -> aggregate (+ AQI). It owns the per-(source, station) state of the messages
 // it is given, so one instance serves one worker; it never reads the wall clock, so the same
@@ -35,6 +38,9 @@ class Pipeline {
 
   // One raw message -> 0..n outputs appended to `out` (rejects become dead letters).
   void process(const bus::Message& raw, Output& out);
+  // Forgets the state of every station read from `partition` (it moved to another worker,
+  // which rebuilds it); nothing is emitted.
+  void drop_partition(int32_t partition);
   // At shutdown: emits provisional aggregates (and AQI) of hours still open.
   void flush_open(Output& out);
   // Adds the counters gathered since the last call to the component metrics (call per batch).

@@ -56,16 +56,22 @@ void Pipeline::Impl::aggregate(StationState& st, SourceState& src, Output& out) 
     transforms::HourBucket* bucket = nullptr;
     const int64_t watermark = src.partitions[st.partition].watermark_ms;
     switch (st.aggregate[k].add(t_ms, m.value, watermark, src.lateness_ms, bucket)) {
-      case transforms::AddResult::pending: break;
-      case transforms::AddResult::emit: emit_aggregate(st, m.metric, *bucket, out); break;
+      case transforms::AddResult::pending:
+        break;
+      case transforms::AddResult::emit:
+        emit_aggregate(st, m.metric, *bucket, out);
+        break;
       case transforms::AddResult::too_late:
         ++counters.too_late;
         if (!st.too_late_logged[k]) {
           st.too_late_logged[k] = true;
-          ctx.log.warn("reading beyond allowed lateness: stored but not aggregated (logged once per series)",
-                       {{"station", reading.station.id.get()}, {"source", src.name},
-                        {"metric", metric_id(m.metric)}, {"observed_at", format_rfc3339(reading.observed_at)},
-                        {"allowed_lateness_secs", src.lateness_ms / 1000}});
+          ctx.log.warn(
+              "reading beyond allowed lateness: stored but not aggregated (logged once per series)",
+              {{"station", reading.station.id.get()},
+               {"source", src.name},
+               {"metric", metric_id(m.metric)},
+               {"observed_at", format_rfc3339(reading.observed_at)},
+               {"allowed_lateness_secs", src.lateness_ms / 1000}});
         }
         break;
     }
@@ -81,7 +87,8 @@ void Pipeline::Impl::advance_watermark(SourceState& src, int32_t partition, int6
   const int64_t wm = pc.max_observed_ms - src.poll_ms;
   if (wm <= pc.watermark_ms) return;
   pc.watermark_ms = wm;
-  const int64_t hour = floor_to(from_unix_ms(wm), Millis(transforms::kHourMs)).time_since_epoch().count();
+  const int64_t hour =
+      floor_to(from_unix_ms(wm), Millis(transforms::kHourMs)).time_since_epoch().count();
   if (hour <= pc.closed_through_ms) return;
   pc.closed_through_ms = hour;
   const int64_t keep_from = wm - src.lateness_ms - 25 * transforms::kHourMs;
@@ -99,8 +106,8 @@ void Pipeline::Impl::advance_watermark(SourceState& src, int32_t partition, int6
   }
 }
 
-void Pipeline::Impl::emit_aggregate(StationState& st, Metric metric, const transforms::HourBucket& b,
-                                    Output& out) {
+void Pipeline::Impl::emit_aggregate(StationState& st, Metric metric,
+                                    const transforms::HourBucket& b, Output& out) {
   const std::string& station_id = stations[st.station].id;
   Aggregate a;
   a.source = SourceId(sources[st.source].name);
@@ -135,7 +142,8 @@ void Pipeline::Impl::run_aqi(Output& out) {
   if (aqi_tasks.empty()) return;
   std::sort(aqi_tasks.begin(), aqi_tasks.end());
   aqi_tasks.erase(std::unique(aqi_tasks.begin(), aqi_tasks.end()), aqi_tasks.end());
-  for (const AqiTask& t : aqi_tasks) emit_aqi(*states[t.ordinal], t.hour_ms, out);
+  for (const AqiTask& t : aqi_tasks)
+    emit_aqi(*states[t.ordinal], t.hour_ms, out);
   aqi_tasks.clear();
 }
 
@@ -149,8 +157,9 @@ void Pipeline::Impl::emit_aqi([[maybe_unused]] StationState& st, [[maybe_unused]
   const Timestamp hour = from_unix_ms(hour_ms);
   int32_t& revision = st.aqi_revision[hour_ms];
   bool any = false;
-  for (auto [standard, metric] : {std::pair{transforms::aqi::Standard::us_epa, Metric::aqi_us},
-                                  std::pair{transforms::aqi::Standard::india_naqi, Metric::aqi_in}}) {
+  for (auto [standard, metric] :
+       {std::pair{transforms::aqi::Standard::us_epa, Metric::aqi_us},
+        std::pair{transforms::aqi::Standard::india_naqi, Metric::aqi_in}}) {
     const transforms::aqi::IndexResult r = st.aqi.compute(standard, hour);
     if (!r.valid) continue;
     any = true;
@@ -171,8 +180,8 @@ void Pipeline::Impl::emit_aqi([[maybe_unused]] StationState& st, [[maybe_unused]
     fill_reading.station = StationRef{StationId(sc.id), sc.name, sc.lat, sc.lon};
     fill_reading.observed_at = hour;
     fill_reading.ingested_at = last_ingested;
-    fill_reading.measurements.assign(1, Measurement{metric, r.value, std::nan(""), "",
-                                                    static_cast<FlagSet>(Flag::derived)});
+    fill_reading.measurements.assign(
+        1, Measurement{metric, r.value, std::nan(""), "", static_cast<FlagSet>(Flag::derived)});
     if (!fill_reading.enrichment) fill_reading.enrichment.emplace();
     enricher.enrich_at(st.station, hour, *fill_reading.enrichment);
     emit_reading(fill_reading, out);

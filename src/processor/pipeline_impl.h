@@ -26,6 +26,8 @@ struct Pipeline::Impl {
   // pipeline.cc
   void process(const bus::Message& raw, Output& out);
   bool prepare(const bus::Message& raw, size_t& station, Output& out);
+  bool admit(const bus::Message& raw, Output& out);
+  void drop_partition(int32_t partition);
   void dedupe(StationState& st);
   void dead_letter(const bus::Message& raw, std::string_view stage, const Error& e, Output& out);
   SourceState& source_for(std::string_view name);

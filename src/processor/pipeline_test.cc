@@ -13,7 +13,8 @@ using testing::raw_reading;
 class PipelineTest : public ::testing::Test {
  protected:
   Pipeline make() {
-    return Pipeline(ProcessorConfig{}, app_, ComponentContext("transform", "processor", "t", registry_, clock_));
+    return Pipeline(ProcessorConfig{}, app_,
+                    ComponentContext("transform", "processor", "t", registry_, clock_));
   }
   config::AppConfig app_ = testing::default_app();
   MetricsRegistry registry_;
@@ -25,8 +26,14 @@ std::vector<bus::Message> day_of_input() {
   for (int i = 0; i < 288; ++i) {
     const auto t = format_rfc3339(from_unix_ms(1'767'225'600'000 + int64_t{i} * 300'000));
     const double v = 40 + (i % 12);
-    in.push_back(raw_reading("delhi", t, {{"pm25", v}, {"pm10", 2 * v}, {"no2", 30}, {"o3", 50 + i % 5},
-                                          {"co", 700 + i % 3}, {"so2", 9}, {"temperature", 20 + 0.01 * i}}));
+    in.push_back(raw_reading("delhi", t,
+                             {{"pm25", v},
+                              {"pm10", 2 * v},
+                              {"no2", 30},
+                              {"o3", 50 + i % 5},
+                              {"co", 700 + i % 3},
+                              {"so2", 9},
+                              {"temperature", 20 + 0.01 * i}}));
     in.push_back(raw_reading("london", t, {{"temperature", 5 + 0.01 * i}}));
     // Late but within the 3 h allowed lateness of source "sim": revises the closed 02:00 hour.
     if (i == 60) in.push_back(raw_reading("delhi", "2026-01-01T02:07:00Z", {{"pm25", 47}}));
@@ -38,10 +45,12 @@ std::vector<bus::Message> day_of_input() {
 std::vector<std::string> run(Pipeline& p, const std::vector<bus::Message>& in) {
   Output out;
   std::vector<std::string> all;
-  for (const auto& m : in) p.process(m, out);
+  for (const auto& m : in)
+    p.process(m, out);
   p.flush_open(out);
   for (auto* l : {&out.curated, &out.aggregates, &out.dead_letters}) {
-    for (const auto& m : *l) all.push_back(std::string(bus::topic_name(m.topic)) + "|" + m.key + "|" + m.payload);
+    for (const auto& m : *l)
+      all.push_back(std::string(bus::topic_name(m.topic)) + "|" + m.key + "|" + m.payload);
   }
   return all;
 }
@@ -67,7 +76,8 @@ TEST_F(PipelineTest, LateReadingRevisesTheHourAndAqiIsEmitted) {
     }
     if (line.starts_with("aggregates") && line.find("\"aqi_us\"") != std::string::npos) ++aqi_us;
     if (line.starts_with("aggregates") && line.find("\"aqi_in\"") != std::string::npos) ++aqi_in;
-    if (line.starts_with("curated") && line.find("\"aqi_us\":{\"value\"") != std::string::npos) ++aqi_curated;
+    if (line.starts_with("curated") && line.find("\"aqi_us\":{\"value\"") != std::string::npos)
+      ++aqi_curated;
   }
   EXPECT_EQ(revisions, 1);
   EXPECT_GE(aqi_us, 24);
@@ -102,7 +112,8 @@ TEST_F(PipelineTest, ClockSkewRejectPolicyDeadLetters) {
   cfg.validate.clock_skew = transforms::ClockSkewPolicy::reject;
   Pipeline p(cfg, app_, ComponentContext("transform", "processor", "t", registry_, clock_));
   auto m = raw_reading("tokyo", "2026-01-01T10:00:00Z", {{"temperature", 5}});
-  m.payload.replace(m.payload.find("\"ingested_at\":\"2026-01-01T10"), 28, "\"ingested_at\":\"2026-01-01T09");
+  m.payload.replace(m.payload.find("\"ingested_at\":\"2026-01-01T10"), 28,
+                    "\"ingested_at\":\"2026-01-01T09");
   Output out;
   p.process(m, out);
   ASSERT_EQ(out.dead_letters.size(), 1u);

@@ -8,19 +8,20 @@ namespace {
 template <typename T>
 std::vector<std::string> keys_of(const config::Schema<T>& schema) {
   std::vector<std::string> out;
-  for (const auto& f : schema.fields()) out.push_back(f.spec.key);
+  for (const auto& f : schema.fields())
+    out.push_back(f.spec.key);
   return out;
 }
 
 // Keys of every schema except `skip`: passthrough for the fill of one of them.
 std::vector<std::string> other_keys(int skip) {
-  std::vector<std::vector<std::string>> all = {keys_of(runtime_schema()),
-                                               keys_of(transforms::validate_schema()),
-                                               keys_of(transforms::dedupe_schema()),
-                                               keys_of(transforms::clean_schema())};
+  std::vector<std::vector<std::string>> all = {
+      keys_of(runtime_schema()), keys_of(transforms::validate_schema()),
+      keys_of(transforms::dedupe_schema()), keys_of(transforms::clean_schema())};
   std::vector<std::string> out;
   for (int i = 0; i < static_cast<int>(all.size()); ++i) {
-    if (i != skip) out.insert(out.end(), all[static_cast<size_t>(i)].begin(), all[static_cast<size_t>(i)].end());
+    if (i != skip)
+      out.insert(out.end(), all[static_cast<size_t>(i)].begin(), all[static_cast<size_t>(i)].end());
   }
   return out;
 }
@@ -33,12 +34,20 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
     s.integer("workers", &RuntimeConfig::workers, 2, "threads", 1, 256,
               "Worker threads, each a member of consumer group 'processor' on topic raw owning "
               "the per-station state of its partitions")
-        .integer("poll_batch", &RuntimeConfig::poll_batch, 512, "messages", 1, 100000,
-                 "Raw messages per poll; offsets are committed per batch after its outputs are sent")
+        .integer(
+            "poll_batch", &RuntimeConfig::poll_batch, 512, "messages", 1, 100000,
+            "Raw messages per poll; offsets are committed per batch after its outputs are sent")
         .integer("poll_timeout_ms", &RuntimeConfig::poll_timeout_ms, 100, "ms", 1, 60000,
                  "How long a poll waits for the first message")
         .integer("send_timeout_ms", &RuntimeConfig::send_timeout_ms, 1000, "ms", 1, 600000,
-                 "Back-pressure wait per send before retrying");
+                 "Back-pressure wait per send before retrying")
+        .integer("rebuild_window_secs", &RuntimeConfig::rebuild_window_secs, 7200, "s", 0, 604800,
+                 "When a partition moves to this worker (scale-out, restart), the raw messages "
+                 "appended this long before its committed offset are re-read to rebuild "
+                 "cleaning windows and open hours (Kafka); 0 starts with empty state")
+        .integer("max_message_bytes", &RuntimeConfig::max_message_bytes, 262144, "bytes", 1024,
+                 104857600,
+                 "A raw message larger than this is dead-lettered (reason oversized) unparsed");
     return s;
   }();
   return schema;
@@ -58,7 +67,8 @@ Result<ProcessorConfig> parse_processor_config(const config::Node& node) {
   std::string message;
   // Each schema sees the same unknown key: report every distinct problem once.
   for (const auto& e : errors) {
-    if (message.find(e.message()) == std::string::npos) message += (message.empty() ? "" : "\n") + e.message();
+    if (message.find(e.message()) == std::string::npos)
+      message += (message.empty() ? "" : "\n") + e.message();
   }
   return Error(errors.front().code(), message);
 }
@@ -67,10 +77,12 @@ std::vector<config::SchemaDoc> processor_schema_docs() {
   return {
       {"processor", "Stream processor runtime: workers, batching, back-pressure",
        runtime_schema().specs()},
-      {"processor", "Validation: clock-skew tolerance and policy", transforms::validate_schema().specs()},
+      {"processor", "Validation: clock-skew tolerance and policy",
+       transforms::validate_schema().specs()},
       {"processor", "De-duplication by (source, station, metric, observed_at)",
        transforms::dedupe_schema().specs()},
-      {"processor", "Cleaning: bounds, spike/outlier (rolling median/MAD), stuck, gap interpolation",
+      {"processor",
+       "Cleaning: bounds, spike/outlier (rolling median/MAD), stuck, gap interpolation",
        transforms::clean_schema().specs()},
   };
 }

@@ -20,8 +20,9 @@ TEST(ProcessorConfig, DefaultsWhenBlockIsAbsent) {
 }
 
 TEST(ProcessorConfig, FlatKeysFillEveryTransform) {
-  auto cfg = parse("processor: {workers: 3, median_window: 9, max_gap_secs: 900, clock_skew: reject, "
-                   "dedupe_window_secs: 7200}\n");
+  auto cfg = parse(
+      "processor: {workers: 3, median_window: 9, max_gap_secs: 900, clock_skew: reject, "
+      "dedupe_window_secs: 7200}\n");
   ASSERT_TRUE(cfg.ok()) << cfg.error().to_string();
   EXPECT_EQ(cfg->runtime.workers, 3);
   EXPECT_EQ(cfg->clean.median_window, 9);
@@ -40,7 +41,8 @@ TEST(ProcessorConfig, UnknownKeyAndBadValueAreErrors) {
 
 TEST(ProcessorConfig, SchemaDocsListEveryKey) {
   size_t keys = 0;
-  for (const auto& doc : processor_schema_docs()) keys += doc.fields.size();
+  for (const auto& doc : processor_schema_docs())
+    keys += doc.fields.size();
   EXPECT_GE(keys, 12u);
 }
 

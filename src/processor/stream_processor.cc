@@ -14,19 +14,27 @@ struct StreamProcessor::Worker {
 
 StreamProcessor::StreamProcessor(ProcessorConfig cfg, const config::AppConfig& app, bus::Bus& bus,
                                  MetricsRegistry& registry, const Clock& clock)
-    : cfg_(std::move(cfg)), app_(app), bus_(bus),
+    : cfg_(std::move(cfg)),
+      app_(app),
+      bus_(bus),
       ctx_("transform", "processor", "processor", registry, clock) {}
 
-StreamProcessor::~StreamProcessor() { stop(); }
+StreamProcessor::~StreamProcessor() {
+  stop();
+}
 
 Status StreamProcessor::start() {
   for (int i = 0; i < cfg_.runtime.workers; ++i) {
     auto w = std::make_unique<Worker>();
     w->index = i;
-    auto consumer = bus_.consumer("processor", {bus::Topic::raw});
-    if (!consumer.ok()) return consumer.error().with_context("processor worker " + std::to_string(i));
+    bus::ConsumerOptions options;
+    options.rebuild_window = Millis(cfg_.runtime.rebuild_window_secs * 1000);
+    auto consumer = bus_.consumer("processor", {bus::Topic::raw}, options);
+    if (!consumer.ok())
+      return consumer.error().with_context("processor worker " + std::to_string(i));
     auto producer = bus_.producer();
-    if (!producer.ok()) return producer.error().with_context("processor worker " + std::to_string(i));
+    if (!producer.ok())
+      return producer.error().with_context("processor worker " + std::to_string(i));
     w->consumer = std::move(*consumer);
     w->producer = std::move(*producer);
     // Every worker shares the component's counters; each has its own logger prefix.
@@ -35,8 +43,10 @@ Status StreamProcessor::start() {
     w->pipeline = std::make_unique<Pipeline>(cfg_, app_, std::move(wctx));
     workers_.push_back(std::move(w));
   }
-  for (auto& w : workers_) threads_.emplace_back([this, wp = w.get()] { run(*wp); });
-  ctx_.log.info("started", {{"workers", cfg_.runtime.workers}, {"poll_batch", cfg_.runtime.poll_batch}});
+  for (auto& w : workers_)
+    threads_.emplace_back([this, wp = w.get()] { run(*wp); });
+  ctx_.log.info("started",
+                {{"workers", cfg_.runtime.workers}, {"poll_batch", cfg_.runtime.poll_batch}});
   return ok_status();
 }
 
@@ -81,7 +91,8 @@ bool StreamProcessor::send_all(Worker& w, Output& out) {
 }
 
 void StreamProcessor::handle_batch(Worker& w, const std::vector<bus::Message>& batch) {
-  for (const auto& m : batch) w.pipeline->process(m, w.out);
+  for (const auto& m : batch)
+    w.pipeline->process(m, w.out);
   w.pipeline->flush_metrics();
   if (!send_all(w, w.out)) return;
   if (Status s = w.consumer->commit(bus::offsets_after(batch)); !s.ok()) {
@@ -102,6 +113,9 @@ void StreamProcessor::run(Worker& w) {
       ctx_.log.warn("poll failed", {{"error", batch.error().to_string()}});
       break;
     }
+    // A partition that moved away takes its stations' state along (its next owner rebuilds it).
+    for (const auto& tp : w.consumer->take_revoked())
+      w.pipeline->drop_partition(tp.partition);
     if (batch->empty()) {
       if (stopping) break;
       continue;

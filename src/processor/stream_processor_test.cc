@@ -61,11 +61,13 @@ TEST_F(StreamProcessorTest, ProcessesDrainsAndDeadLettersMalformedPayloads) {
     }
   }
   const std::vector<std::string> bad = {
-      "not json at all", R"({"v":1,"source":"sim","station":{"id":"delhi"},"observed_at":5,"measurements":{"pm25":1}})",
+      "not json at all",
+      R"({"v":1,"source":"sim","station":{"id":"delhi"},"observed_at":5,"measurements":{"pm25":1}})",
       R"({"v":9,"source":"sim","station":{"id":"delhi"},"observed_at":"2026-01-01T00:00:00Z","measurements":{"pm25":1}})",
       R"({"v":1,"source":"sim","station":{"id":"nowhere"},"observed_at":"2026-01-01T00:00:00Z","measurements":{"pm25":1}})",
       R"({"v":1,"source":"sim","station":{"id":"delhi"},"observed_at":"2026-01-01T00:00:00Z","measurements":{"pm25":{"value":1,"unit":"lb"}}})"};
-  for (const auto& b : bad) produce(bus::Message{bus::Topic::raw, "delhi", b});
+  for (const auto& b : bad)
+    produce(bus::Message{bus::Topic::raw, "delhi", b});
   // More good data after the bad: the processor keeps going.
   produce(raw_reading("delhi", "2026-01-01T02:35:00Z", {{"pm25", 33}}));
 
@@ -88,7 +90,8 @@ TEST_F(StreamProcessorTest, ProcessesDrainsAndDeadLettersMalformedPayloads) {
     EXPECT_EQ(dl->topic, "raw");
     payloads.push_back(dl->payload);
   }
-  for (const auto& b : bad) EXPECT_NE(std::find(payloads.begin(), payloads.end(), b), payloads.end()) << b;
+  for (const auto& b : bad)
+    EXPECT_NE(std::find(payloads.begin(), payloads.end(), b), payloads.end()) << b;
   EXPECT_EQ(drain(bus::Topic::curated).size() >= 151u, true);
   const auto aggs = drain(bus::Topic::aggregates);
   EXPECT_GE(aggs.size(), 5u * 2 * 3);  // 5 stations x 2 metrics x 3 hours (2 closed + 1 flushed)

@@ -148,7 +148,7 @@ TEST_F(LiveSourcesTest, FaultsComeAndGoAndNothingIsLostOrDoubled) {
   StderrCapture logs((dir_ / "stderr.log").string());
   app::RuntimeOptions options;
   options.clock = app::ClockMode::wall;
-  options.with_api = false;
+  options.roles = app::Roles::of({app::Role::sources, app::Role::processor, app::Role::sinks});
   app::Runtime runtime(parse_config(config_yaml(fake_->base_url(), dir_.string())), options);
   ASSERT_TRUE(runtime.start().ok());
   std::this_thread::sleep_for(seconds(4));
@@ -212,7 +212,7 @@ TEST_F(LiveSourcesTest, MissingKeyDisablesTheSourceAndSaysSoOnce) {
   StderrCapture logs((dir_ / "stderr.log").string());
   app::RuntimeOptions options;
   options.clock = app::ClockMode::wall;
-  options.with_api = false;
+  options.roles = app::Roles::of({app::Role::sources, app::Role::processor, app::Role::sinks});
   app::Runtime runtime(parse_config(config_yaml(fake_->base_url(), dir_.string())), options);
   ASSERT_TRUE(runtime.start().ok());
   std::this_thread::sleep_for(seconds(2));

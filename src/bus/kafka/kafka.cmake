@@ -3,7 +3,8 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 
 envmon_library(bus_kafka
   SRCS kafka/kafka_bus_config.cc kafka/kafka_handles.cc kafka/kafka_admin.cc
-       kafka/kafka_producer.cc kafka/kafka_consumer.cc kafka/kafka_bus.cc
+       kafka/kafka_producer.cc kafka/kafka_consumer.cc kafka/kafka_rebalance.cc kafka/kafka_history.cc
+       kafka/kafka_bus.cc
   DEPS envmon::bus envmon::core envmon::config PkgConfig::RDKAFKA)
 
 if(ENVMON_BUILD_TESTS)

@@ -24,10 +24,12 @@ class KafkaBus final : public Bus {
     return std::unique_ptr<Producer>(std::move(*p));
   }
 
+  using Bus::consumer;
   Result<std::unique_ptr<Consumer>> consumer(const std::string& group,
-                                             const std::vector<Topic>& topics) override {
+                                             const std::vector<Topic>& topics,
+                                             const ConsumerOptions& options) override {
     if (state_->closed) return kafka::closed_error();
-    auto c = kafka::KafkaConsumer::create(*state_, group, topics);
+    auto c = kafka::KafkaConsumer::create(*state_, group, topics, options);
     if (!c.ok()) return c.error();
     std::lock_guard lock(mutex_);
     for (Topic t : topics)
@@ -45,6 +47,18 @@ class KafkaBus final : public Bus {
   }
 
   TopicStats stats(Topic topic) const override;
+
+  Result<std::unique_ptr<HistoryReader>> history(Topic topic, int32_t partition,
+                                                 Timestamp from) override {
+    if (state_->closed) return kafka::closed_error();
+    if (partition < 0 || partition >= state_->partitions_of(topic)) {
+      return Error(Errc::invalid_argument,
+                   state_->topic_of(topic) + " has no partition " + std::to_string(partition));
+    }
+    auto r = kafka::KafkaHistoryReader::create(*state_, topic, partition, from);
+    if (!r.ok()) return r.error();
+    return std::unique_ptr<HistoryReader>(std::move(*r));
+  }
 
   void shutdown() override { state_->closed = true; }
 

@@ -56,26 +56,68 @@ class KafkaProducer final : public Producer {
 class KafkaConsumer final : public Consumer {
  public:
   static Result<std::unique_ptr<KafkaConsumer>> create(BusState& state, const std::string& group,
-                                                       const std::vector<Topic>& topics);
-  KafkaConsumer(BusState& state, HandlePtr rk, std::string group)
-      : state_(state), rk_(std::move(rk)), group_(std::move(group)) {}
-  ~KafkaConsumer() override { close(); }
+                                                       const std::vector<Topic>& topics,
+                                                       const ConsumerOptions& options);
+  KafkaConsumer(BusState& state, HandlePtr rk, std::string group, ConsumerOptions options);
+  ~KafkaConsumer() override;
 
   Result<std::vector<Message>> poll(size_t max, Millis timeout) override;
+  // Each partition's commit carries, as metadata, the append time of the last message polled
+  // from it: the next owner starts its state rebuild from that time (kafka_rebalance.cc).
   Status commit(const OffsetMap& offsets) override;
   std::vector<TopicPartition> assignment() const override;
+  std::vector<TopicPartition> take_revoked() override;
   void close() override;
+
+  // Called by librdkafka's rebalance callback, on the thread that polls (kafka_rebalance.cc).
+  void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
 
  private:
   // One message or event from librdkafka; nullopt when nothing (or only an event) arrived.
   Result<std::optional<Message>> next(Millis wait);
+  // Sets the start offset of each assigned partition to the rebuild point, when there is one.
+  void plan_rebuild(rd_kafka_topic_partition_list_t* parts);
+  void forget(const rd_kafka_topic_partition_list_t* parts);
+  void drop_revoked(std::vector<Message>& batch);
 
   BusState& state_;
   HandlePtr rk_;
   std::string group_;
+  ConsumerOptions options_;
+  // Touched only by the polling thread (rebalances are served inside poll and close).
+  std::map<TopicPartition, int64_t> replay_until_;  // rebuild in progress: replay below this
+  std::map<TopicPartition, int64_t> last_append_ms_;
+  std::vector<TopicPartition> revoked_in_poll_;
+  std::mutex revoked_mutex_;
+  std::vector<TopicPartition> revoked_;  // until take_revoked()
   std::mutex close_mutex_;
   std::atomic<bool> closed_{false};
 };
+
+// One partition read from a start time to its high watermark at creation (kafka_history.cc).
+class KafkaHistoryReader final : public HistoryReader {
+ public:
+  static Result<std::unique_ptr<KafkaHistoryReader>> create(BusState& state, Topic topic,
+                                                            int32_t partition, Timestamp from);
+  KafkaHistoryReader(BusState& state, HandlePtr rk, int64_t next, int64_t end)
+      : state_(state), rk_(std::move(rk)), next_(next), end_(end) {}
+  ~KafkaHistoryReader() override;
+  Result<std::vector<Message>> read(size_t max) override;
+
+ private:
+  BusState& state_;
+  HandlePtr rk_;
+  int64_t next_;  // next offset expected
+  int64_t end_;   // high watermark when created: reading stops there
+};
+
+// kafka_rebalance.cc: the rebalance callback (dispatches to the consumer of `rk`), the commit
+// metadata that carries the last append time, and a printable partition list.
+void rebalance_callback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                        rd_kafka_topic_partition_list_t* parts, void* opaque);
+void set_commit_time(rd_kafka_topic_partition_t& elem, int64_t append_ms);
+std::optional<int64_t> commit_time(const rd_kafka_topic_partition_t& elem);
+std::string describe(const rd_kafka_topic_partition_list_t* parts);
 
 // Message <-> Kafka record fields shared by both sides.
 std::optional<Topic> topic_from_name(const BusState& state, std::string_view name);

@@ -12,45 +12,6 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr Millis kSlice{50};           // longest a blocked poll takes to notice shutdown()
 constexpr int32_t kAnyPartition = -1;  // RD_KAFKA_PARTITION_UA without its C-style cast
 
-std::string describe(const rd_kafka_topic_partition_list_t* parts) {
-  std::string out;
-  for (int i = 0; i < parts->cnt; ++i) {
-    if (!out.empty()) out += ",";
-    out +=
-        std::string(parts->elems[i].topic) + "[" + std::to_string(parts->elems[i].partition) + "]";
-  }
-  return out;
-}
-
-// Both protocols are handled so a group can be migrated; envmon asks for cooperative-sticky,
-// where a rebalance moves only the partitions that change owner (no stop-the-world revoke).
-void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
-                  void* opaque) {
-  auto* state = static_cast<BusState*>(opaque);
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
-  const bool assign = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
-  rd_kafka_error_t* error = nullptr;
-  rd_kafka_resp_err_t eager_err = RD_KAFKA_RESP_ERR_NO_ERROR;
-  if (cooperative) {
-    error =
-        assign ? rd_kafka_incremental_assign(rk, parts) : rd_kafka_incremental_unassign(rk, parts);
-  } else {
-    eager_err = rd_kafka_assign(rk, assign ? parts : nullptr);
-  }
-  if (parts->cnt > 0) {
-    state->log.info(assign ? "partitions assigned" : "partitions revoked",
-                    {{"client", rd_kafka_name(rk)},
-                     {"partitions", describe(parts)},
-                     {"lost", rd_kafka_assignment_lost(rk) != 0 ? "true" : "false"}});
-  }
-  if (error != nullptr) {
-    state->log.error("rebalance failed", {{"error", rd_kafka_error_string(error)}});
-    rd_kafka_error_destroy(error);
-  } else if (eager_err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    state->log.error("rebalance failed", {{"error", rd_kafka_err2str(eager_err)}});
-  }
-}
-
 std::optional<std::string_view> header(rd_kafka_headers_t* headers, const char* name) {
   const void* value = nullptr;
   size_t size = 0;
@@ -106,7 +67,8 @@ Message decode_record(const BusState& state, const rd_kafka_message_t& record) {
 
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(BusState& state,
                                                              const std::string& group,
-                                                             const std::vector<Topic>& topics) {
+                                                             const std::vector<Topic>& topics,
+                                                             const ConsumerOptions& options) {
   const KafkaBusConfig& c = state.config;
   auto conf = make_conf(state, {{"group.id", c.topic_prefix + group},
                                 {"enable.auto.commit", "false"},
@@ -117,7 +79,7 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(BusState& state,
                                 {"heartbeat.interval.ms", std::to_string(c.heartbeat_interval_ms)},
                                 {"max.poll.interval.ms", std::to_string(c.max_poll_interval_ms)}});
   if (!conf.ok()) return conf.error();
-  rd_kafka_conf_set_rebalance_cb(conf->get(), on_rebalance);
+  rd_kafka_conf_set_rebalance_cb(conf->get(), rebalance_callback);
   auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(*conf));
   if (!rk.ok()) return rk.error();
   rd_kafka_poll_set_consumer(rk->get());  // errors and rebalances are served by consumer_poll
@@ -128,14 +90,44 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(BusState& state,
   if (auto err = rd_kafka_subscribe(rk->get(), subscription.get())) {
     return kafka_error(err, "subscribe group " + group);
   }
-  return std::make_unique<KafkaConsumer>(state, std::move(*rk), group);
+  return std::make_unique<KafkaConsumer>(state, std::move(*rk), group, options);
+}
+
+KafkaConsumer::KafkaConsumer(BusState& state, HandlePtr rk, std::string group,
+                             ConsumerOptions options)
+    : state_(state), rk_(std::move(rk)), group_(std::move(group)), options_(options) {
+  std::lock_guard lock(state_.consumers_mutex);
+  state_.consumers[rk_.get()] = this;
+}
+
+KafkaConsumer::~KafkaConsumer() {
+  close();
+  std::lock_guard lock(state_.consumers_mutex);
+  state_.consumers.erase(rk_.get());
 }
 
 Result<std::optional<Message>> KafkaConsumer::next(Millis wait) {
   MessagePtr record(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait.count())));
   if (!record) return std::optional<Message>();
-  if (record->err == RD_KAFKA_RESP_ERR_NO_ERROR)
-    return std::optional<Message>(decode_record(state_, *record));
+  if (record->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    Message m = decode_record(state_, *record);
+    const TopicPartition tp{m.topic, m.partition};
+    last_append_ms_[tp] = to_unix_ms(m.timestamp);
+    if (!replay_until_.empty()) {
+      // Below the committed offset during a rebuild: the previous owner already emitted it.
+      if (auto it = replay_until_.find(tp); it != replay_until_.end()) {
+        if (m.offset < it->second) {
+          m.replay = true;
+        } else {
+          state_.log.info("state rebuilt", {{"group", group_},
+                                            {"partition", std::to_string(tp.partition)},
+                                            {"resumed_at", std::to_string(m.offset)}});
+          replay_until_.erase(it);
+        }
+      }
+    }
+    return std::optional<Message>(std::move(m));
+  }
   std::array<char, 256> reason{};
   if (rd_kafka_fatal_error(rk_.get(), reason.data(), reason.size()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Error(Errc::io, "consumer of group " + group_ + " failed: " + reason.data());
@@ -154,6 +146,9 @@ Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
     const Millis left = remaining(deadline);
     auto got = next(out.empty() ? std::min(left, kSlice) : Millis(0));
     if (!got.ok()) return got.error();
+    // A rebalance served by this call: what was fetched before it from a revoked partition
+    // belongs to the next owner (librdkafka itself discards what it had prefetched).
+    if (!revoked_in_poll_.empty()) drop_revoked(out);
     if (got->has_value()) {
       out.push_back(std::move(**got));
     } else if (!out.empty() || left == Millis(0)) {
@@ -168,8 +163,12 @@ Status KafkaConsumer::commit(const OffsetMap& offsets) {
   if (offsets.empty()) return ok_status();
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
   for (const auto& [tp, next] : offsets) {
-    rd_kafka_topic_partition_list_add(list.get(), state_.topic_of(tp.topic).c_str(), tp.partition)
-        ->offset = next;
+    auto* elem = rd_kafka_topic_partition_list_add(list.get(), state_.topic_of(tp.topic).c_str(),
+                                                   tp.partition);
+    elem->offset = next;
+    if (auto it = last_append_ms_.find(tp); it != last_append_ms_.end()) {
+      set_commit_time(*elem, it->second);
+    }
   }
   const auto failed = [&](rd_kafka_resp_err_t err) {  // the context is only built on failure
     return kafka_error(err, "commit group " + group_ + " " + describe(list.get()));

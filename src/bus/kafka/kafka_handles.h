@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <initializer_list>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -57,6 +59,8 @@ using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 inline constexpr const char* kSchemaVersionHeader = "envmon-schema-version";
 inline constexpr const char* kReplayHeader = "envmon-replay";
 
+class KafkaConsumer;
+
 // State every client of one bus shares: the settings, the topic layout found at start-up and
 // the shutdown flag that wakes blocked calls. Owned by the bus, which outlives its clients.
 struct BusState {
@@ -64,6 +68,10 @@ struct BusState {
   std::array<int32_t, kTopicCount> partitions{};
   std::atomic<bool> closed{false};
   Logger log{"bus:kafka"};
+  // Consumers by handle: librdkafka's rebalance callback receives the client-wide opaque (this
+  // state, which the log callback needs too), so it finds its consumer here.
+  std::mutex consumers_mutex;
+  std::map<const rd_kafka_t*, KafkaConsumer*> consumers;
 
   std::string topic_of(Topic t) const { return config.topic_prefix + std::string(topic_name(t)); }
   int32_t partitions_of(Topic t) const { return partitions[static_cast<size_t>(t)]; }

@@ -44,7 +44,8 @@ class MemoryProducer final : public Producer {
 
 class MemoryConsumer final : public Consumer {
  public:
-  MemoryConsumer(MemoryBus* bus, std::unique_ptr<Member> member) : bus_(bus), member_(std::move(member)) {}
+  MemoryConsumer(MemoryBus* bus, std::unique_ptr<Member> member)
+      : bus_(bus), member_(std::move(member)) {}
   ~MemoryConsumer() override { close(); }
   Result<std::vector<Message>> poll(size_t max, Millis timeout) override;
   Status commit(const OffsetMap& offsets) override;
@@ -62,20 +63,26 @@ class MemoryBus final : public Bus {
   explicit MemoryBus(const MemoryBusConfig& config)
       : partitions_(static_cast<int32_t>(config.partitions)),
         capacity_(static_cast<size_t>(config.queue_capacity)) {
-    for (auto& t : topics_) t.resize(static_cast<size_t>(partitions_));
+    for (auto& t : topics_)
+      t.resize(static_cast<size_t>(partitions_));
   }
 
   Result<std::unique_ptr<Producer>> producer() override {
     return std::unique_ptr<Producer>(std::make_unique<MemoryProducer>(this));
   }
 
+  using Bus::consumer;
+  // Memory keeps no history, so rebuild_window has nothing to re-read: after a restart the
+  // sources re-deliver recent data instead (Message::replay).
   Result<std::unique_ptr<Consumer>> consumer(const std::string& group,
-                                             const std::vector<Topic>& topics) override {
+                                             const std::vector<Topic>& topics,
+                                             const ConsumerOptions&) override {
     std::lock_guard lock(mutex_);
     if (closed_) return Error(Errc::bus_closed, "bus is shut down");
     Group& g = groups_[group];
     if (!g.members.empty() && g.topics != topics) {
-      return Error(Errc::invalid_argument, "consumer group '" + group + "' already reads other topics");
+      return Error(Errc::invalid_argument,
+                   "consumer group '" + group + "' already reads other topics");
     }
     g.topics = topics;
     auto member = std::make_unique<Member>();
@@ -86,6 +93,12 @@ class MemoryBus final : public Bus {
   }
 
   int32_t partitions(Topic) const override { return partitions_; }
+
+  Result<std::unique_ptr<HistoryReader>> history(Topic topic, int32_t, Timestamp) override {
+    return Error(Errc::not_found,
+                 "the memory bus keeps no history of topic " + std::string(topic_name(topic)) +
+                     " (messages leave it once consumed): replay from the raw lake");
+  }
 
   int64_t committed(const std::string& group, TopicPartition tp) const override {
     std::lock_guard lock(mutex_);
@@ -116,12 +129,14 @@ class MemoryBus final : public Bus {
     std::unique_lock lock(mutex_);
     const int32_t p = partition_for(m.key, partitions_);
     Partition& part = topics_[static_cast<size_t>(m.topic)][static_cast<size_t>(p)];
-    const bool ok = not_full_.wait_for(lock, timeout, [&] { return closed_ || part.log.size() < capacity_; });
+    const bool ok =
+        not_full_.wait_for(lock, timeout, [&] { return closed_ || part.log.size() < capacity_; });
     if (closed_) return Error(Errc::bus_closed, "bus is shut down");
     if (!ok) {
       return Error(Errc::bus_full,
                    "partition " + std::string(topic_name(m.topic)) + "/" + std::to_string(p) +
-                       " is full (" + std::to_string(capacity_) + " messages): consumers are behind",
+                       " is full (" + std::to_string(capacity_) +
+                       " messages): consumers are behind",
                    Retryable::yes);
     }
     m.partition = p;
@@ -189,7 +204,8 @@ class MemoryBus final : public Bus {
   void rebalance(Group& g) {
     std::vector<TopicPartition> all;
     for (Topic t : g.topics) {
-      for (int32_t p = 0; p < partitions_; ++p) all.push_back({t, p});
+      for (int32_t p = 0; p < partitions_; ++p)
+        all.push_back({t, p});
     }
     for (Member* m : g.members) {
       m->assigned.clear();
@@ -243,7 +259,9 @@ Status MemoryConsumer::commit(const OffsetMap& offsets) {
   return bus_->commit(*member_, offsets);
 }
 
-std::vector<TopicPartition> MemoryConsumer::assignment() const { return bus_->assignment_of(*member_); }
+std::vector<TopicPartition> MemoryConsumer::assignment() const {
+  return bus_->assignment_of(*member_);
+}
 
 void MemoryConsumer::close() {
   if (closed_) return;
