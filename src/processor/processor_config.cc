@@ -41,10 +41,11 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
                  "How long a poll waits for the first message")
         .integer("send_timeout_ms", &RuntimeConfig::send_timeout_ms, 1000, "ms", 1, 600000,
                  "Back-pressure wait per send before retrying")
-        .integer("rebuild_window_secs", &RuntimeConfig::rebuild_window_secs, 7200, "s", 0, 604800,
+        .integer("rebuild_window_secs", &RuntimeConfig::rebuild_window_secs, 93600, "s", 0, 604800,
                  "When a partition moves to this worker (scale-out, restart), the raw messages "
                  "appended this long before its committed offset are re-read to rebuild "
-                 "cleaning windows and open hours (Kafka); 0 starts with empty state")
+                 "cleaning windows, open hours and the 24 h AQI averages (Kafka); 26 h covers "
+                 "them all; 0 starts with empty state (AQI then resumes after 24 h)")
         .integer("max_message_bytes", &RuntimeConfig::max_message_bytes, 262144, "bytes", 1024,
                  104857600,
                  "A raw message larger than this is dead-lettered (reason oversized) unparsed");

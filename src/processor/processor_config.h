@@ -19,7 +19,7 @@ struct RuntimeConfig {
   int64_t poll_batch = 512;
   int64_t poll_timeout_ms = 100;
   int64_t send_timeout_ms = 1000;
-  int64_t rebuild_window_secs = 7200;
+  int64_t rebuild_window_secs = 93600;
   int64_t max_message_bytes = 262144;
 };
 const config::Schema<RuntimeConfig>& runtime_schema();

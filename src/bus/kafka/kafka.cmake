@@ -26,6 +26,6 @@ if(ENVMON_BUILD_TESTS)
   envmon_apply_flags(bus_kafka_test)
   add_test(NAME bus_kafka_test COMMAND bus_kafka_test)
   set_tests_properties(bus_kafka_test PROPERTIES
-    FIXTURES_REQUIRED kafka LABELS integration TIMEOUT 180
+    FIXTURES_REQUIRED kafka LABELS integration TIMEOUT 180 RESOURCE_LOCK kafka_broker
     ENVIRONMENT ENVMON_KAFKA_BOOTSTRAP=127.0.0.1:19192)
 endif()

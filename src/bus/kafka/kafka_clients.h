@@ -78,6 +78,8 @@ class KafkaConsumer final : public Consumer {
   // Sets the start offset of each assigned partition to the rebuild point, when there is one.
   void plan_rebuild(rd_kafka_topic_partition_list_t* parts);
   void forget(const rd_kafka_topic_partition_list_t* parts);
+  bool starts_log(const char* topic, int32_t partition, int64_t offset);
+  void await_first_assignment();
   void drop_revoked(std::vector<Message>& batch);
 
   BusState& state_;
@@ -88,6 +90,7 @@ class KafkaConsumer final : public Consumer {
   std::map<TopicPartition, int64_t> replay_until_;  // rebuild in progress: replay below this
   std::map<TopicPartition, int64_t> last_append_ms_;
   std::vector<TopicPartition> revoked_in_poll_;
+  std::atomic<bool> assigned_once_{false};
   std::mutex revoked_mutex_;
   std::vector<TopicPartition> revoked_;  // until take_revoked()
   std::mutex close_mutex_;

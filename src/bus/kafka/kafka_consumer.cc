@@ -193,10 +193,25 @@ std::vector<TopicPartition> KafkaConsumer::assignment() const {
   return out;
 }
 
+// librdkafka before 2.3.0 aborts when a cooperative-sticky member is destroyed after joining
+// its group but before its first assignment (librdkafka issue #4312; Debian bookworm ships
+// 2.0.2). So a member closed right after it started serves the group protocol until that
+// assignment arrives, bounded by the session timeout. Messages it polls meanwhile are not
+// committed: the group reads them again.
+void KafkaConsumer::await_first_assignment() {
+  constexpr int kFixedVersion = 0x020300ff;
+  if (assigned_once_ || rd_kafka_version() >= kFixedVersion) return;
+  const auto deadline = SteadyClock::now() + Millis(state_.config.session_timeout_ms);
+  while (!assigned_once_ && SteadyClock::now() < deadline) {
+    MessagePtr ignored(rd_kafka_consumer_poll(rk_.get(), 100));
+  }
+}
+
 void KafkaConsumer::close() {
   std::lock_guard lock(close_mutex_);
   if (closed_) return;
   closed_ = true;
+  await_first_assignment();
   // Leaves the group at once (partitions move without waiting for the session timeout);
   // nothing is committed here: auto commit is off, uncommitted work is redelivered.
   if (auto err = rd_kafka_consumer_close(rk_.get())) {

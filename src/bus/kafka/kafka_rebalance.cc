@@ -83,6 +83,7 @@ void KafkaConsumer::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partiti
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
   const bool assign = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
   if (assign) {
+    assigned_once_ = true;
     plan_rebuild(parts);
   } else {
     forget(parts);
@@ -144,7 +145,11 @@ void KafkaConsumer::plan_rebuild(rd_kafka_topic_partition_list_t* parts) {
       continue;
     }
     target->offset = t.offset;
-    replay_until_[{*topic, t.partition}] = c->offset;
+    // When the window reaches back to the start of the log, the member simply reprocesses the
+    // partition from its start: its state is then complete, and the outputs it emits again are
+    // byte-identical to the first ones, which the idempotent sinks absorb.
+    if (!starts_log(t.topic, t.partition, t.offset))
+      replay_until_[{*topic, t.partition}] = c->offset;
     state_.log.info("rebuilding partition state",
                     {{"group", group_},
                      {"partition", std::string(t.topic) + "[" + std::to_string(t.partition) + "]"},
@@ -152,6 +157,14 @@ void KafkaConsumer::plan_rebuild(rd_kafka_topic_partition_list_t* parts) {
                      {"committed", std::to_string(c->offset)},
                      {"messages", std::to_string(c->offset - t.offset)}});
   }
+}
+
+bool KafkaConsumer::starts_log(const char* topic, int32_t partition, int64_t offset) {
+  int64_t low = 0;
+  int64_t high = 0;
+  const auto err = rd_kafka_query_watermark_offsets(
+      rk_.get(), topic, partition, &low, &high, static_cast<int>(state_.config.admin_timeout_ms));
+  return err == RD_KAFKA_RESP_ERR_NO_ERROR && offset <= low;
 }
 
 void KafkaConsumer::forget(const rd_kafka_topic_partition_list_t* parts) {

@@ -1,0 +1,107 @@
+// The pipeline on a real broker: bad input is dead-lettered, replay is byte-identical, and two
+// `envmon process` members share the partitions; killing one loses and doubles nothing.
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "e2e/demo_process.h"
+#include "integration/kafka/kafka_harness.h"
+#include "model/codec.h"
+
+namespace envmon::kafka_test {
+namespace {
+
+using std::chrono::seconds;
+const std::vector<bus::Topic> kStoreTopics = {bus::Topic::curated, bus::Topic::aggregates,
+                                              bus::Topic::dead_letter};
+
+std::string log_of(const KafkaHarness& h, const std::string& name) {
+  return e2e::read_file(h.dir() + "/" + name + ".log");
+}
+
+#define SKIP_WITHOUT_BROKER(h) \
+  if (!(h).ok())               \
+  GTEST_SKIP() << "ENVMON_KAFKA_BOOTSTRAP unset or broker unreachable (run through ctest)"
+
+TEST(KafkaPipelineTest, BadInputGoesToTheDeadLetterTopicWithTheReason) {
+  KafkaHarness h("badinput");
+  SKIP_WITHOUT_BROKER(h);
+  auto good = h.readings(0, 2);
+  std::string wrong_types = good[0].payload;
+  wrong_types.replace(wrong_types.find("\"observed_at\":\""), 15, "\"observed_at\":42,\"x\":\"");
+  std::vector<bus::Message> input = {
+      raw_message("bad-json", "{not json at all"),
+      raw_message("bad-version", good[1].payload, 7),
+      raw_message("bad-size", std::string(300'000, 'x')),
+      raw_message(
+          "bad-types",
+          R"({"v":1,"source":"sim","station":{"id":"reykjavik"},"observed_at":12,"measurements":[]})"),
+  };
+  input.insert(input.end(), good.begin(), good.end());
+  h.produce(input);
+  auto member = h.start_member("member");
+  ASSERT_TRUE(h.wait_committed("processor", {bus::Topic::raw}, seconds(90))) << log_of(h, "member");
+  ASSERT_TRUE(h.wait_committed("store", kStoreTopics, seconds(90))) << log_of(h, "member");
+  member->signal(SIGTERM);
+  EXPECT_EQ(member->wait(seconds(60)), 0) << log_of(h, "member");
+
+  auto keys = h.dead_letter_topic_keys();
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"bad-json", "bad-size", "bad-types", "bad-version"}));
+  auto store = h.store_contents();
+  EXPECT_EQ(store.dead_letter_keys, keys);
+  // Every good reading went through, after the bad ones: the consumer did not stall.
+  EXPECT_EQ(first_difference(h.reference_replay(h.dir() + "/reference"), store), "");
+  EXPECT_GE(store.measurements.size(), good.size() * 6);
+  const std::string log = log_of(h, "member");
+  EXPECT_EQ(log.find("level=error"), std::string::npos) << log;
+}
+
+TEST(KafkaPipelineTest, ReplayingTheSameRawInputTwiceIsByteIdentical) {
+  KafkaHarness h("replay");
+  SKIP_WITHOUT_BROKER(h);
+  h.produce(h.readings(0, 30));
+  const auto first = h.reference_replay(h.dir() + "/one");
+  const auto second = h.reference_replay(h.dir() + "/two");
+  for (const char* f : {"curated.jsonl", "aggregates.jsonl", "dead-letter.jsonl"}) {
+    const auto a = e2e::read_file(h.dir() + "/one/" + f);
+    EXPECT_EQ(a, e2e::read_file(h.dir() + "/two/" + f)) << f;
+    if (std::string(f) != "dead-letter.jsonl") {
+      EXPECT_FALSE(a.empty()) << f;
+    }
+  }
+  EXPECT_GE(first.measurements.size(), 30u * 16u * 6u);  // plus derived values
+  EXPECT_TRUE(first_difference(first, second).empty());
+}
+
+TEST(KafkaPipelineTest, TwoMembersShareThePartitionsAndSurviveOneBeingKilled) {
+  KafkaHarness h("scaleout");
+  SKIP_WITHOUT_BROKER(h);
+  auto a = h.start_member("a");
+  auto b = h.start_member("b");
+  h.produce(h.readings(0, 18));  // 1.5 hours
+  ASSERT_TRUE(h.wait_committed("processor", {bus::Topic::raw}, seconds(90))) << log_of(h, "b");
+  b->signal(SIGKILL);  // no goodbye: its partitions move after the session timeout
+  EXPECT_EQ(b->wait(seconds(10)), 128 + SIGKILL);
+  h.produce(h.readings(18, 40));
+  ASSERT_TRUE(h.wait_committed("processor", {bus::Topic::raw}, seconds(120))) << log_of(h, "a");
+  ASSERT_TRUE(h.wait_committed("store", kStoreTopics, seconds(120))) << log_of(h, "a");
+  a->signal(SIGTERM);
+  ASSERT_EQ(a->wait(seconds(60)), 0) << log_of(h, "a");
+
+  const std::string log_a = log_of(h, "a");
+  const std::string log_b = log_of(h, "b");
+  EXPECT_NE(log_b.find("partitions assigned"), std::string::npos) << log_b;
+  EXPECT_NE(log_a.find("rebuilding partition state"), std::string::npos) << log_a;
+  const auto expected = h.reference_replay(h.dir() + "/reference");
+  ASSERT_GE(expected.measurements.size(), 40u * 16u * 6u);
+  const auto actual = h.store_contents();
+  EXPECT_EQ(first_difference(expected, actual), "");
+  EXPECT_TRUE(actual.dead_letter_keys.empty());
+}
+
+}  // namespace
+}  // namespace envmon::kafka_test
