@@ -98,8 +98,9 @@ Result<std::unique_ptr<sources::Source>> make_source(const config::SourceSection
                                           "no factory for this source type");
 }
 
-Result<std::unique_ptr<bus::Bus>> make_bus(const config::BackendSection& section) {
-  if (section.type == "kafka") return bus::make_kafka_bus(section.settings);
+Result<std::unique_ptr<bus::Bus>> make_bus(const config::BackendSection& section,
+                                           MetricsRegistry* registry) {
+  if (section.type == "kafka") return bus::make_kafka_bus(section.settings, registry);
   bus::MemoryBusConfig cfg;
   ENVMON_TRY(config::fill(section.settings, bus::memory_bus_schema(), cfg));
   return bus::make_memory_bus(cfg);

@@ -35,7 +35,8 @@ std::vector<config::SchemaDoc> all_schema_docs();
 Result<std::unique_ptr<sources::Source>> make_source(const config::SourceSection& section,
                                                      const config::AppConfig& app,
                                                      MetricsRegistry& metrics, const Clock& clock);
-Result<std::unique_ptr<bus::Bus>> make_bus(const config::BackendSection& section);
+Result<std::unique_ptr<bus::Bus>> make_bus(const config::BackendSection& section,
+                                           MetricsRegistry* registry = nullptr);
 Result<std::unique_ptr<store::Store>> make_store(const config::BackendSection& section,
                                                  const std::string& data_dir);
 Result<std::unique_ptr<lake::RawLake>> make_lake(const config::BackendSection& section,

@@ -107,7 +107,7 @@ Status Runtime::open_storage() {
   auto cache = make_cache(config_.cache);
   if (!cache.ok()) return cache.error();
   cache_ = std::move(*cache);
-  auto bus = make_bus(config_.bus);
+  auto bus = make_bus(config_.bus, &metrics_);
   if (!bus.ok()) return bus.error();
   bus_ = std::move(*bus);
   return ok_status();

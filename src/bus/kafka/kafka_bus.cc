@@ -110,9 +110,12 @@ TopicStats KafkaBus::stats(Topic topic) const {
 
 }  // namespace
 
-Result<std::unique_ptr<Bus>> make_kafka_bus(const KafkaBusConfig& config) {
+Result<std::unique_ptr<Bus>> make_kafka_bus(const KafkaBusConfig& config,
+                                            MetricsRegistry* registry) {
   auto state = std::make_unique<BusState>();
   state->config = config;
+  if (registry != nullptr)
+    state->metrics = std::make_unique<ComponentMetrics>(*registry, "bus", "kafka", "kafka");
   auto conf = kafka::make_conf(*state, {});
   if (!conf.ok()) return conf.error();
   auto admin = kafka::make_handle(RD_KAFKA_PRODUCER, std::move(*conf));
@@ -123,10 +126,11 @@ Result<std::unique_ptr<Bus>> make_kafka_bus(const KafkaBusConfig& config) {
   return std::unique_ptr<Bus>(std::make_unique<KafkaBus>(std::move(state), std::move(*admin)));
 }
 
-Result<std::unique_ptr<Bus>> make_kafka_bus(const config::Node& settings) {
+Result<std::unique_ptr<Bus>> make_kafka_bus(const config::Node& settings,
+                                            MetricsRegistry* registry) {
   auto config = parse_kafka_bus_config(settings);
   if (!config.ok()) return config.error();
-  return make_kafka_bus(*config);
+  return make_kafka_bus(*config, registry);
 }
 
 }  // namespace envmon::bus

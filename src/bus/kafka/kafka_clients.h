@@ -41,6 +41,9 @@ class KafkaProducer final : public Producer {
 
  private:
   Status take_failure();
+  // Adds the deliveries acknowledged since the last call to the bus's `sent` counter (per
+  // flush, not per message: the counter is shared by every thread).
+  void publish_sent();
   Status produce_once(Message& message, int32_t partition, bool& queue_full);
 
   BusState& state_;
@@ -50,6 +53,7 @@ class KafkaProducer final : public Producer {
   // librdkafka look it up (and the bus build its name) for every message. Declared after rk_
   // so they are released before the client.
   std::array<TopicPtr, kTopicCount> topics_;
+  int64_t published_sent_ = 0;
 };
 
 // A member of a consumer group (manual commits, cooperative-sticky assignment).

@@ -133,6 +133,7 @@ Result<std::optional<Message>> KafkaConsumer::next(Millis wait) {
     return Error(Errc::io, "consumer of group " + group_ + " failed: " + reason.data());
   }
   // Connection losses and the like: librdkafka recovers by itself, the message says why.
+  if (state_.metrics) state_.metrics->error("poll", rd_kafka_err2name(record->err));
   state_.log.warn("consumer event",
                   {{"group", group_}, {"error", rd_kafka_message_errstr(record.get())}});
   return std::optional<Message>();
@@ -151,6 +152,7 @@ Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
     if (!revoked_in_poll_.empty()) drop_revoked(out);
     if (got->has_value()) {
       out.push_back(std::move(**got));
+      if (state_.metrics) state_.metrics->received();
     } else if (!out.empty() || left == Millis(0)) {
       break;
     }

@@ -16,6 +16,7 @@
 #include "bus/bus.h"
 #include "bus/kafka/kafka_bus_config.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/result.h"
 
 namespace envmon::bus::kafka {
@@ -68,6 +69,10 @@ struct BusState {
   std::array<int32_t, kTopicCount> partitions{};
   std::atomic<bool> closed{false};
   Logger log{"bus:kafka"};
+  // The component metrics every envmon component emits (kind bus, type kafka): received =
+  // messages polled, sent = deliveries acknowledged, errors by stage, discarded by reason.
+  // Absent when the bus was made without a registry (tools, tests).
+  std::unique_ptr<ComponentMetrics> metrics;
   // Consumers by handle: librdkafka's rebalance callback receives the client-wide opaque (this
   // state, which the log callback needs too), so it finds its consumer here.
   std::mutex consumers_mutex;

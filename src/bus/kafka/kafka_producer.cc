@@ -22,6 +22,7 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* record, void* opaque) {
     delivery->delivered.fetch_add(1);
     return;
   }
+  if (state->metrics) state->metrics->error("deliver", rd_kafka_err2name(record->err));
   const int64_t failed = delivery->failed.fetch_add(1) + 1;
   const std::string where =
       std::string(rd_kafka_topic_name(record->rkt)) + "[" + std::to_string(record->partition) + "]";
@@ -147,10 +148,18 @@ Status KafkaProducer::send(Message message, Millis timeout) {
   }
 }
 
+void KafkaProducer::publish_sent() {
+  if (!state_.metrics) return;
+  const int64_t now = delivery_.delivered.load();
+  if (now > published_sent_) state_.metrics->sent(static_cast<double>(now - published_sent_));
+  published_sent_ = now;
+}
+
 Status KafkaProducer::flush(Millis timeout) {
   const auto deadline = SteadyClock::now() + timeout;
   for (;;) {
     rd_kafka_flush(rk_.get(), static_cast<int>(std::min(remaining(deadline), kSlice).count()));
+    publish_sent();
     ENVMON_TRY(take_failure());
     const int left = rd_kafka_outq_len(rk_.get());
     if (left == 0) return ok_status();

@@ -185,11 +185,14 @@ void KafkaConsumer::forget(const rd_kafka_topic_partition_list_t* parts) {
 // Messages fetched from a partition before it was revoked belong to its next owner, which
 // reads them again from the committed offset.
 void KafkaConsumer::drop_revoked(std::vector<Message>& batch) {
-  std::erase_if(batch, [&](const Message& m) {
+  const size_t dropped = std::erase_if(batch, [&](const Message& m) {
     return std::find(revoked_in_poll_.begin(), revoked_in_poll_.end(),
                      TopicPartition{m.topic, m.partition}) != revoked_in_poll_.end();
   });
   revoked_in_poll_.clear();
+  if (dropped > 0 && state_.metrics) {
+    state_.metrics->discarded("partition_revoked", static_cast<double>(dropped));
+  }
 }
 
 std::vector<TopicPartition> KafkaConsumer::take_revoked() {
