@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/components.h"
+#include "app/runtime.h"
 
 namespace envmon::app {
 namespace {
@@ -27,6 +28,21 @@ TEST(CliTest, RejectsUnknownAndMalformedFlags) {
   ASSERT_TRUE(b.ok());
   EXPECT_FALSE(b->number("speed", 1, 0, 10).ok());
   EXPECT_FALSE(parse_args({"--speed", "100"}, {"speed"}, {})->number("speed", 1, 0, 10).ok());
+}
+
+TEST(RolesTest, ParsesSubsetsAndNamesTheValidRoles) {
+  auto r = Roles::parse("processor,sinks");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->has(Role::processor) && r->has(Role::sinks));
+  EXPECT_FALSE(r->has(Role::sources) || r->has(Role::api));
+  EXPECT_EQ(r->to_string(), "processor,sinks");
+  EXPECT_EQ(Roles::all().to_string(), "sources,processor,sinks,api");
+  auto bad = Roles::parse("processor,ingest");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(
+      bad.error().message().find("unknown role 'ingest' (valid: sources, processor, sinks, api)"),
+      std::string::npos);
+  EXPECT_FALSE(Roles::parse("").ok());
 }
 
 TEST(ComponentsTest, DefaultConfigValidatesAndSchemaCoversEverySection) {

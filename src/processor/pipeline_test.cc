@@ -122,3 +122,54 @@ TEST_F(PipelineTest, ClockSkewRejectPolicyDeadLetters) {
 
 }  // namespace
 }  // namespace envmon::processor
+
+namespace envmon::processor {
+namespace {
+
+class PipelineEnvelopeTest : public ::testing::Test {
+ protected:
+  Pipeline make() {
+    return Pipeline(ProcessorConfig{}, testing::default_app(),
+                    ComponentContext("transform", "processor", "t", registry_, clock_));
+  }
+  MetricsRegistry registry_;
+  ManualClock clock_{Timestamp{}};
+};
+
+TEST_F(PipelineEnvelopeTest, UnknownSchemaVersionAndOversizedMessagesAreDeadLettered) {
+  auto p = make();
+  Output out;
+  auto future = testing::raw_reading("tokyo", "2026-01-01T00:00:00Z", {{"temperature", 5}});
+  future.schema_version = 2;
+  p.process(future, out);
+  p.process({bus::Topic::raw, "big", std::string(300'000, ' ')}, out);
+  ASSERT_EQ(out.dead_letters.size(), 2u);
+  auto version = decode_dead_letter(out.dead_letters[0].payload);
+  auto size = decode_dead_letter(out.dead_letters[1].payload);
+  ASSERT_TRUE(version.ok() && size.ok());
+  EXPECT_EQ(version->error_code, "decode_version");
+  EXPECT_NE(version->reason.find("unknown schema version 2"), std::string::npos);
+  EXPECT_NE(size->reason.find("oversized message: 300000 bytes"), std::string::npos);
+  EXPECT_EQ(size->payload.size(), kDeadLetterPayloadBytes);  // clipped: the topic has limits too
+  EXPECT_TRUE(out.curated.empty());
+}
+
+TEST_F(PipelineEnvelopeTest, DroppingAPartitionForgetsItsStationsOnly) {
+  auto p = make();
+  Output out;
+  auto a = testing::raw_reading("tokyo", "2026-01-01T00:00:00Z", {{"temperature", 5}});
+  a.partition = 0;
+  auto b = testing::raw_reading("delhi", "2026-01-01T00:00:00Z", {{"temperature", 30}});
+  b.partition = 1;
+  p.process(a, out);
+  p.process(b, out);
+  p.drop_partition(0);
+  out.clear();
+  p.process(a, out);  // state forgotten: no longer a duplicate
+  p.process(b, out);  // still known: a duplicate
+  EXPECT_EQ(out.curated.size(), 1u);
+  EXPECT_EQ(out.curated[0].key, "tokyo");
+}
+
+}  // namespace
+}  // namespace envmon::processor
