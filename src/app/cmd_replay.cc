@@ -109,8 +109,12 @@ class BusOutput final : public OutputSink {
  public:
   explicit BusOutput(std::unique_ptr<bus::Producer> p) : producer_(std::move(p)) {}
   Status write(const bus::Message& m) override {
+    // Stamped now: history keeps its old append times, which the topics' retention would
+    // delete at once. Dead letters keep theirs (the store identifies them by it).
+    bus::Message stamped = m;
+    if (m.topic != bus::Topic::dead_letter) stamped.timestamp = Timestamp{};
     for (;;) {  // back-pressure: wait for room, never drop
-      Status s = producer_->send(m, Millis(1000));
+      Status s = producer_->send(stamped, Millis(1000));
       if (s.ok() || !s.error().retryable()) return s;
     }
   }

@@ -54,7 +54,9 @@ class Producer {
   virtual ~Producer() = default;
   // Appends a message. When the partition is full this blocks (back-pressure) for up to
   // `timeout`, then fails with bus_full (retryable). Never drops.
-  virtual Status send(Message message, Millis timeout) = 0;
+  // Takes a reference: the Kafka producer copies into librdkafka anyway, and a caller that
+  // retries on bus_full keeps its message.
+  virtual Status send(const Message& message, Millis timeout) = 0;
   // Waits until everything sent is durably accepted by the bus (Kafka: acknowledged by brokers).
   virtual Status flush(Millis timeout) = 0;
 };

@@ -163,6 +163,7 @@ void Pipeline::Impl::dedupe(StationState& st) {
 
 void Pipeline::Impl::process(const bus::Message& raw, Output& out) {
   ++counters.received;
+  raw_appended = raw.timestamp;
   size_t station = 0;
   if (!prepare(raw, station, out)) return;
   last_ingested = reading.ingested_at;

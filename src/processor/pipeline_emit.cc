@@ -8,6 +8,9 @@
 namespace envmon::processor {
 namespace {
 
+// Outputs carry the append time of the raw message that produced them, not the event time: a
+// broker's time-based retention would otherwise delete backfilled history as soon as it is
+// written. It is still deterministic (a replay of the same raw messages stamps the same times).
 bus::Message message(bus::Topic topic, const std::string& key, Timestamp at) {
   bus::Message m;
   m.topic = topic;
@@ -23,7 +26,7 @@ bool is_aggregated(const Measurement& m) {
 }  // namespace
 
 void Pipeline::Impl::emit_reading(const Reading& r, Output& out) {
-  bus::Message m = message(bus::Topic::curated, r.station.id.get(), r.observed_at);
+  bus::Message m = message(bus::Topic::curated, r.station.id.get(), raw_appended);
   m.payload.reserve(320 + r.measurements.size() * 48);
   encode_reading(r, m.payload);
   out.curated.push_back(std::move(m));
@@ -122,7 +125,7 @@ void Pipeline::Impl::emit_aggregate(StationState& st, Metric metric,
   // After a restart the first replayed hour is partial: its stored aggregate is the right one.
   const bool partial = st.warm_from_ms != INT64_MIN && b.hour_ms < st.warm_from_ms;
   if (!partial) {
-    bus::Message m = message(bus::Topic::aggregates, station_id, a.bucket_start);
+    bus::Message m = message(bus::Topic::aggregates, station_id, raw_appended);
     encode_aggregate(a, m.payload);
     out.aggregates.push_back(std::move(m));
   }
@@ -172,7 +175,7 @@ void Pipeline::Impl::emit_aqi([[maybe_unused]] StationState& st, [[maybe_unused]
     a.count = 1;
     a.revision = revision;
     a.dominant = std::string(metric_id(r.dominant));
-    bus::Message am = message(bus::Topic::aggregates, sc.id, hour);
+    bus::Message am = message(bus::Topic::aggregates, sc.id, raw_appended);
     encode_aggregate(a, am.payload);
     out.aggregates.push_back(std::move(am));
 

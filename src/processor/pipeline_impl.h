@@ -61,6 +61,7 @@ struct Pipeline::Impl {
   std::vector<transforms::FillPoint> fills;
   std::vector<AqiTask> aqi_tasks;
   Timestamp last_ingested{};
+  Timestamp raw_appended{};  // bus time of the raw message being processed (outputs carry it)
   Counters counters;
   bool replaying = false;  // the message being processed is a replay: curated output suppressed
 };

@@ -23,7 +23,7 @@ class KafkaProducer final : public Producer {
       : state_(state), rk_(std::move(rk)), topics_(std::move(topics)) {}
   ~KafkaProducer() override;
 
-  Status send(Message message, Millis timeout) override;
+  Status send(const Message& message, Millis timeout) override;
   Status flush(Millis timeout) override;
 
   // Delivery reports seen so far (served by send and flush).
@@ -44,7 +44,7 @@ class KafkaProducer final : public Producer {
   // Adds the deliveries acknowledged since the last call to the bus's `sent` counter (per
   // flush, not per message: the counter is shared by every thread).
   void publish_sent();
-  Status produce_once(Message& message, int32_t partition, bool& queue_full);
+  Status produce_once(const Message& message, int32_t partition, Timestamp at, bool& queue_full);
 
   BusState& state_;
   Delivery delivery_;  // declared before rk_: destroyed after the handle stops calling back

@@ -93,9 +93,10 @@ Status KafkaProducer::take_failure() {
 }
 
 // Per message: no heap allocation on our side (fixed argument array, version printed on the
-// stack, cached topic handle); librdkafka copies key, payload and headers. `m` is non-const
-// only because librdkafka takes void* even with RD_KAFKA_MSG_F_COPY.
-Status KafkaProducer::produce_once(Message& m, int32_t partition, bool& queue_full) {
+// stack, cached topic handle); librdkafka copies key, payload and headers. The const_casts are
+// librdkafka's API shape: it takes void* even with RD_KAFKA_MSG_F_COPY, and only reads.
+Status KafkaProducer::produce_once(const Message& m, int32_t partition, Timestamp at,
+                                   bool& queue_full) {
   rd_kafka_topic_t* topic = topics_[static_cast<size_t>(m.topic)].get();
   std::array<char, 12> version{};
   const auto printed =
@@ -109,9 +110,9 @@ Status KafkaProducer::produce_once(Message& m, int32_t partition, bool& queue_fu
   add(RD_KAFKA_VTYPE_RKT).u.rkt = topic;
   add(RD_KAFKA_VTYPE_PARTITION).u.i32 = partition;
   add(RD_KAFKA_VTYPE_MSGFLAGS).u.i = RD_KAFKA_MSG_F_COPY;
-  add(RD_KAFKA_VTYPE_KEY).u.mem = {m.key.data(), m.key.size()};
-  add(RD_KAFKA_VTYPE_VALUE).u.mem = {m.payload.data(), m.payload.size()};
-  add(RD_KAFKA_VTYPE_TIMESTAMP).u.i64 = to_unix_ms(m.timestamp);
+  add(RD_KAFKA_VTYPE_KEY).u.mem = {const_cast<char*>(m.key.data()), m.key.size()};
+  add(RD_KAFKA_VTYPE_VALUE).u.mem = {const_cast<char*>(m.payload.data()), m.payload.size()};
+  add(RD_KAFKA_VTYPE_TIMESTAMP).u.i64 = to_unix_ms(at);
   add(RD_KAFKA_VTYPE_OPAQUE).u.ptr = &delivery_;
   add(RD_KAFKA_VTYPE_HEADER).u.header = {kSchemaVersionHeader, version.data(),
                                          printed.ptr - version.data()};
@@ -123,17 +124,17 @@ Status KafkaProducer::produce_once(Message& m, int32_t partition, bool& queue_fu
                                 std::to_string(partition) + "]");
 }
 
-Status KafkaProducer::send(Message message, Millis timeout) {
+Status KafkaProducer::send(const Message& message, Millis timeout) {
   if (state_.closed) return closed_error();
   ENVMON_TRY(take_failure());
   const int32_t partition = partition_for(message.key, state_.partitions_of(message.topic));
-  if (message.timestamp == Timestamp{}) {
-    message.timestamp = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
-  }
+  const Timestamp at = message.timestamp != Timestamp{}
+                           ? message.timestamp
+                           : std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
   const auto deadline = SteadyClock::now() + timeout;
   for (;;) {
     bool queue_full = false;
-    Status s = produce_once(message, partition, queue_full);
+    Status s = produce_once(message, partition, at, queue_full);
     rd_kafka_poll(rk_.get(), 0);  // serve delivery reports: they free queue room
     if (s.ok() || !queue_full) return s;
     if (state_.closed) return closed_error();

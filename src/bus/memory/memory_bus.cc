@@ -35,7 +35,7 @@ class MemoryBus;
 class MemoryProducer final : public Producer {
  public:
   explicit MemoryProducer(MemoryBus* bus) : bus_(bus) {}
-  Status send(Message message, Millis timeout) override;
+  Status send(const Message& message, Millis timeout) override;
   Status flush(Millis) override { return ok_status(); }
 
  private:
@@ -245,8 +245,8 @@ class MemoryBus final : public Bus {
   bool closed_ = false;
 };
 
-Status MemoryProducer::send(Message message, Millis timeout) {
-  return bus_->append(std::move(message), timeout);
+Status MemoryProducer::send(const Message& message, Millis timeout) {
+  return bus_->append(message, timeout);
 }
 
 Result<std::vector<Message>> MemoryConsumer::poll(size_t max, Millis timeout) {

@@ -35,13 +35,16 @@ bool wait_for_log(const KafkaHarness& h, const std::string& name,
   return false;
 }
 
-// Holds SQLite's write lock, as a long maintenance job or a stuck writer would.
-void lock_store(const std::string& db_path, seconds how_long) {
+// Holds SQLite's write lock, as a long maintenance job or a stuck writer would, until `done`
+// says the outage was noticed (bounded), plus a little longer.
+template <typename Done>
+void lock_store(const std::string& db_path, Done done) {
   sqlite3* db = nullptr;
   if (sqlite3_open(db_path.c_str(), &db) == SQLITE_OK) {
     sqlite3_busy_timeout(db, 30000);
     if (sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK) {
-      std::this_thread::sleep_for(how_long);
+      done();
+      std::this_thread::sleep_for(seconds(2));
       sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
     }
   }
@@ -78,11 +81,16 @@ TEST(KafkaFaultsTest, BrokerRestartMemberKillAndStoreOutageLoseAndDoubleNothing)
   ASSERT_TRUE(wait_for_log(h, "m2", {"partitions assigned", "group=store"}, seconds(60)));
 
   // 3. The store is unavailable for a while: the sink backs off and retries, Kafka buffers.
-  std::thread outage([&] { lock_store(h.db_path(), seconds(8)); });
+  bool noticed = false;
+  std::thread outage([&] {
+    lock_store(h.db_path(), [&] {
+      noticed = wait_for_log(h, "m2", {"sink:store", "locked"}, seconds(90));
+    });
+  });
   h.produce(h.readings(30, 40));
   h.produce({raw_message("bad-version", "{}", 9)});
   outage.join();
-  EXPECT_TRUE(wait_for_log(h, "m2", {"sink:store", "locked"}, seconds(60)));
+  EXPECT_TRUE(noticed) << "the store sink never hit the locked store";
 
   ASSERT_TRUE(h.wait_committed("processor", {bus::Topic::raw}, seconds(180)));
   ASSERT_TRUE(h.wait_committed("store", store_topics, seconds(180)));
