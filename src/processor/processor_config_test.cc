@@ -39,6 +39,22 @@ TEST(ProcessorConfig, UnknownKeyAndBadValueAreErrors) {
   EXPECT_FALSE(parse("processor: {clock_skew: maybe}\n").ok());
 }
 
+TEST(ProcessorConfig, RebuildWindowAndMessageLimitAreBounded) {
+  auto ok = parse("processor: {rebuild_window_secs: 0, max_message_bytes: 1048576}\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_EQ(ok->runtime.rebuild_window_secs, 0);
+  EXPECT_EQ(ok->runtime.max_message_bytes, 1048576);
+  for (const char* bad :
+       {"processor: {rebuild_window_secs: -1}\n", "processor: {rebuild_window_secs: a day}\n",
+        "processor: {max_message_bytes: 10}\n"}) {
+    auto cfg = parse(bad);
+    ASSERT_FALSE(cfg.ok()) << bad;
+    EXPECT_TRUE(cfg.error().message().find("rebuild_window_secs") != std::string::npos ||
+                cfg.error().message().find("max_message_bytes") != std::string::npos)
+        << cfg.error().message();
+  }
+}
+
 TEST(ProcessorConfig, SchemaDocsListEveryKey) {
   size_t keys = 0;
   for (const auto& doc : processor_schema_docs())

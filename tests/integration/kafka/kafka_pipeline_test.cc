@@ -1,11 +1,13 @@
 // The pipeline on a real broker: bad input is dead-lettered, replay is byte-identical, and two
 // `envmon process` members share the partitions; killing one loses and doubles nothing.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include "e2e/demo_process.h"
 #include "integration/kafka/kafka_harness.h"
@@ -75,6 +77,29 @@ TEST(KafkaPipelineTest, ReplayingTheSameRawInputTwiceIsByteIdentical) {
   }
   EXPECT_GE(first.measurements.size(), 30u * 16u * 6u);  // plus derived values
   EXPECT_TRUE(first_difference(first, second).empty());
+}
+
+TEST(KafkaPipelineTest, ReplayRefusesBadArgumentsClearly) {
+  const std::string bin = ENVMON_BINARY;
+  const std::string cfg = std::string(ENVMON_SOURCE_DIR) + "/configs/kafka.yaml";
+  const std::pair<std::string, std::string> cases[] = {
+      {" replay", "needs --from-time"},
+      {" replay --from-time yesterday", "--from-time 'yesterday'"},
+      {" replay --from-time 2026-01-02 --to-time 2026-01-01", "not after --from-time"},
+      {" replay --from-time 2026-01-01 --from disk", "valid: topic, lake"},
+      {" replay --from-time 2026-01-01 --frm topic", "frm"},
+  };
+  for (const auto& [args, expected] : cases) {
+    std::string out;
+    FILE* p = ::popen((bin + args + " --config " + cfg + " 2>&1").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
+      out.append(buf, n);
+    const int status = ::pclose(p);
+    EXPECT_EQ(WEXITSTATUS(status), 2) << args << ": " << out;
+    EXPECT_NE(out.find(expected), std::string::npos) << args << ": " << out;
+  }
 }
 
 TEST(KafkaPipelineTest, TwoMembersShareThePartitionsAndSurviveOneBeingKilled) {
