@@ -107,6 +107,12 @@ TEST(KafkaPipelineTest, TwoMembersShareThePartitionsAndSurviveOneBeingKilled) {
   SKIP_WITHOUT_BROKER(h);
   auto a = h.start_member("a");
   auto b = h.start_member("b");
+  // Both members own partitions before the data arrives, so b has work to lose when killed.
+  const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+  while (log_of(h, "b").find("group=processor partitions=") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   h.produce(h.readings(0, 18));  // 1.5 hours
   ASSERT_TRUE(h.wait_committed("processor", {bus::Topic::raw}, seconds(90))) << log_of(h, "b");
   b->signal(SIGKILL);  // no goodbye: its partitions move after the session timeout
