@@ -44,6 +44,35 @@ struct WriteBatch {
   size_t size() const { return readings.size() + aggregates.size() + dead_letters.size(); }
 };
 
+// An anomaly a detector found in one series, with what drove it.
+struct AnomalyRecord {
+  std::string station;
+  Metric metric = Metric::pm25;
+  Timestamp at{};
+  std::string detector;           // "robust_zscore", "isolation_forest", "autoencoder", ...
+  double score = 0;               // detector's score; higher is more anomalous
+  double value = 0;               // the observed value that was scored
+  std::string explanation_json;   // JSON object: which metrics and features drove the score
+};
+
+// A station's cluster under one clustering model (KMeans of daily and weekly profiles).
+struct ClusterLabel {
+  std::string station;
+  int32_t cluster = 0;
+  std::string model;              // registered model name and version, e.g. "station_profiles/3"
+  double silhouette = 0;          // this station's silhouette value
+  Timestamp computed_at{};
+};
+
+// A station's current AQI (the newest hourly AQI aggregate), for the "top stations" view.
+struct StationAqi {
+  std::string station;
+  Metric metric = Metric::aqi_us;
+  Timestamp at{};
+  double aqi = 0;
+  std::string dominant;           // dominant pollutant, when known
+};
+
 struct StoreCounts {
   int64_t observations = 0;
   int64_t aggregates = 0;
@@ -73,6 +102,33 @@ class Store {
   // Per station, the newest ingested_at of `source` (where a restarted source resumes).
   virtual Result<std::map<std::string, Timestamp>> source_progress(const std::string& source) = 0;
   virtual Result<StoreCounts> counts() = 0;
+
+  // Analytics results. Writes are idempotent: anomalies keyed by (station, metric, at, detector),
+  // cluster labels by (station, model). The defaults say the backend lacks them (issue 5 and 6
+  // fill both SQLite and PostgreSQL).
+  virtual Status write_anomalies(const std::vector<AnomalyRecord>& anomalies) {
+    (void)anomalies;
+    return Error(Errc::internal, "this store does not keep anomalies");
+  }
+  // Newest first; an empty station means every station.
+  virtual Result<std::vector<AnomalyRecord>> anomalies(const std::string& station, Timestamp from,
+                                                       Timestamp to, size_t limit) {
+    (void)station, (void)from, (void)to, (void)limit;
+    return Error(Errc::internal, "this store does not keep anomalies");
+  }
+  virtual Status put_cluster_labels(const std::vector<ClusterLabel>& labels) {
+    (void)labels;
+    return Error(Errc::internal, "this store does not keep cluster labels");
+  }
+  // The labels of the newest model that has any.
+  virtual Result<std::vector<ClusterLabel>> cluster_labels() {
+    return Error(Errc::internal, "this store does not keep cluster labels");
+  }
+  // Stations ordered by their newest AQI (`metric` is aqi_us or aqi_in), highest first.
+  virtual Result<std::vector<StationAqi>> top_stations_by_aqi(Metric metric, size_t limit) {
+    (void)metric, (void)limit;
+    return Error(Errc::internal, "this store does not rank stations by AQI");
+  }
   virtual void close() = 0;
 };
 

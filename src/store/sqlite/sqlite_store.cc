@@ -1,6 +1,9 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <string>
 #include <unordered_map>
 
@@ -8,6 +11,8 @@
 
 namespace envmon::store::sqlite {
 namespace {
+
+constexpr std::chrono::milliseconds kMaxPause{200};
 
 Error closed_error() {
   return Error(Errc::store_io, "sqlite store is not open", Retryable::no);
@@ -107,6 +112,31 @@ Status SqliteStore::configure(Connection& c, bool writer) {
   return c.exec("PRAGMA wal_autocheckpoint = " + std::to_string(config_.wal_autocheckpoint_pages));
 }
 
+// Several processes may open one database at once (envmon process members on a shared data dir).
+// Switching to WAL and migrating need an exclusive lock, and SQLite answers SQLITE_BUSY for them
+// without always consulting the busy handler, so the whole set-up retries until busy_timeout_ms.
+Result<std::unique_ptr<Connection>> SqliteStore::open_writer() {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.busy_timeout_ms);
+  for (auto pause = std::chrono::milliseconds(10);; pause = std::min(pause * 2, kMaxPause)) {
+    auto w = Connection::open(config_.path, false);
+    if (!w.ok()) return w.error();
+    Status st = configure(**w, true);
+    if (st.ok()) {
+      auto applied = migrate(**w);
+      if (applied.ok()) {
+        migrations_applied_ = *applied;
+        return std::move(*w);
+      }
+      st = applied.error().with_context("migrating " + config_.path);
+    }
+    if (!st.error().retryable() || std::chrono::steady_clock::now() + pause > deadline) {
+      return st.error();
+    }
+    std::this_thread::sleep_for(pause);
+  }
+}
+
 Status SqliteStore::open() {
   std::lock_guard lock(write_mutex_);
   if (writer_) return ok_status();
@@ -116,12 +146,8 @@ Status SqliteStore::open() {
     std::filesystem::create_directories(parent, ec);
     if (ec) return Error(Errc::store_io, "creating " + parent.string() + ": " + ec.message());
   }
-  auto w = Connection::open(config_.path, false);
+  auto w = open_writer();
   if (!w.ok()) return w.error();
-  ENVMON_TRY(configure(**w, true));
-  auto applied = migrate(**w);
-  if (!applied.ok()) return applied.error().with_context("migrating " + config_.path);
-  migrations_applied_ = *applied;
   for (int64_t i = 0; i < config_.read_connections; ++i) {
     auto r = Connection::open(config_.path, true);
     if (!r.ok()) return r.error();

@@ -67,6 +67,7 @@ class SqliteStore final : public Store {
 
  private:
   Status configure(Connection& c, bool writer);
+  Result<std::unique_ptr<Connection>> open_writer();
   // One transaction: readings [first, last) plus (when `with_rest`) aggregates and dead letters.
   Status write_chunk(const WriteBatch& batch, size_t first, size_t last, bool with_rest);
   Status write_readings(const WriteBatch& batch, size_t first, size_t last);
