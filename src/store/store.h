@@ -73,6 +73,13 @@ struct StationAqi {
   std::string dominant;           // dominant pollutant, when known
 };
 
+// What one retention run did (Store::apply_retention).
+struct RetentionReport {
+  Timestamp raw_horizon{};           // raw rows before this are gone; queries use aggregates
+  int64_t raw_rows_deleted = 0;
+  int64_t daily_rows_refreshed = 0;  // downsampled days (backends that keep daily aggregates)
+};
+
 struct StoreCounts {
   int64_t observations = 0;
   int64_t aggregates = 0;
@@ -128,6 +135,13 @@ class Store {
   virtual Result<std::vector<StationAqi>> top_stations_by_aqi(Metric metric, size_t limit) {
     (void)metric, (void)limit;
     return Error(Errc::internal, "this store does not rank stations by AQI");
+  }
+  // Downsamples and deletes raw rows observed before `raw_before` (floored to the hour, which
+  // becomes the raw horizon); aggregates are kept for ever. Sub-hour buckets() before the horizon
+  // are answered from hourly aggregates, so the API has no gap across it.
+  virtual Result<RetentionReport> apply_retention(Timestamp raw_before) {
+    (void)raw_before;
+    return Error(Errc::internal, "this store has no retention");
   }
   virtual void close() = 0;
 };

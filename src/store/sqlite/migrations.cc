@@ -77,12 +77,44 @@ constexpr std::string_view kV2 = R"sql(
 ALTER TABLE aggregates RENAME TO aggregates_hourly;
 )sql";
 
+// Analytics results (issue 5/6): anomalies keyed by (station, metric, at, detector) and cluster
+// labels by (station, model), so re-running a detector or a clustering job rewrites, never adds.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE anomalies (
+  station_id TEXT NOT NULL CHECK (length(station_id) > 0),
+  metric TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  detector TEXT NOT NULL CHECK (length(detector) > 0),
+  score REAL NOT NULL,
+  value REAL,
+  explanation TEXT NOT NULL,
+  PRIMARY KEY (station_id, metric, at, detector)
+) WITHOUT ROWID;
+CREATE INDEX anomalies_at ON anomalies (at);
+CREATE INDEX anomalies_station_at ON anomalies (station_id, at);
+CREATE TABLE cluster_labels (
+  station_id TEXT NOT NULL CHECK (length(station_id) > 0),
+  model TEXT NOT NULL CHECK (length(model) > 0),
+  cluster INTEGER NOT NULL,
+  silhouette REAL NOT NULL,
+  computed_at INTEGER NOT NULL,
+  PRIMARY KEY (station_id, model)
+) WITHOUT ROWID;
+CREATE INDEX cluster_labels_computed_at ON cluster_labels (computed_at);
+-- Raw rows before raw_horizon were deleted by retention; queries answer from aggregates there.
+CREATE TABLE retention (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  raw_horizon INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "initial schema", kV1},
       {2, "rename aggregates to aggregates_hourly", kV2},
+      {3, "anomalies, cluster labels, retention horizon", kV3},
   };
   return list;
 }

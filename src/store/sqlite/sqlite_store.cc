@@ -155,7 +155,7 @@ Status SqliteStore::open() {
     readers_.add(std::move(*r));
   }
   writer_ = std::move(*w);
-  return ok_status();
+  return load_raw_horizon();
 }
 
 void SqliteStore::close() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,14 @@ class SqliteStore final : public Store {
                                             Timestamp from, Timestamp to) override;
   Result<std::map<std::string, Timestamp>> source_progress(const std::string& source) override;
   Result<StoreCounts> counts() override;
+  // Analytics and retention (sqlite_store_analytics.cc).
+  Status write_anomalies(const std::vector<AnomalyRecord>& anomalies) override;
+  Result<std::vector<AnomalyRecord>> anomalies(const std::string& station, Timestamp from,
+                                               Timestamp to, size_t limit) override;
+  Status put_cluster_labels(const std::vector<ClusterLabel>& labels) override;
+  Result<std::vector<ClusterLabel>> cluster_labels() override;
+  Result<std::vector<StationAqi>> top_stations_by_aqi(Metric metric, size_t limit) override;
+  Result<RetentionReport> apply_retention(Timestamp raw_before) override;
   void close() override;
 
   // Migrations applied by the last open() (tests check they run once).
@@ -74,12 +83,17 @@ class SqliteStore final : public Store {
   Status write_latest_and_progress(const WriteBatch& batch, size_t first, size_t last);
   Status write_aggregates(const std::vector<Aggregate>& aggregates);
   Status write_dead_letters(const std::vector<DeadLetter>& dead_letters);
+  // Runs `body` in one transaction on the writer (for the analytics writes).
+  template <typename Body>
+  Status in_write_transaction(Body&& body);
+  Status load_raw_horizon();
 
   SqliteStoreConfig config_;
   std::mutex write_mutex_;  // one writer at a time; SQLite allows no more
   std::unique_ptr<Connection> writer_;
   ReaderPool readers_;
   int migrations_applied_ = 0;
+  std::atomic<int64_t> raw_horizon_ms_{0};  // see Store::apply_retention
 };
 
 }  // namespace envmon::store::sqlite

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
-#include <utility>
 
+#include "store/sqlite/sqlite_query.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace envmon::store::sqlite {
@@ -26,11 +26,16 @@ constexpr const char* kBucketsFromAggregatesSql =
     "SUM(count) FROM aggregates_hourly WHERE station_id = ?1 AND metric = ?2 "
     "AND bucket_start >= ?3 AND bucket_start < ?4 AND bucket_secs = 3600 AND count > 0 "
     "AND mean IS NOT NULL GROUP BY b ORDER BY b";
-// Sub-hour buckets from raw rows; masked (NULL) values are not counted.
+// Sub-hour buckets from raw rows; masked (NULL) values are not counted. Before the raw horizon
+// ?6 (retention deleted those rows) the hourly aggregates answer, so there is no gap.
 constexpr const char* kBucketsFromRowsSql =
     "SELECT (observed_at / ?5) * ?5 AS b, AVG(value), MIN(value), MAX(value), COUNT(value) "
-    "FROM measurements WHERE station_id = ?1 AND metric = ?2 AND observed_at >= ?3 "
-    "AND observed_at < ?4 AND value IS NOT NULL GROUP BY b ORDER BY b";
+    "FROM measurements WHERE station_id = ?1 AND metric = ?2 AND observed_at >= max(?3, ?6) "
+    "AND observed_at < ?4 AND value IS NOT NULL GROUP BY b "
+    "UNION ALL SELECT bucket_start, SUM(mean * count) / SUM(count), MIN(min), MAX(max), "
+    "SUM(count) FROM aggregates_hourly WHERE ?6 > ?3 AND station_id = ?1 AND metric = ?2 "
+    "AND bucket_start >= ?3 AND bucket_start < min(?4, ?6) AND bucket_secs = 3600 "
+    "AND count > 0 AND mean IS NOT NULL GROUP BY bucket_start ORDER BY b";
 constexpr const char* kAggregatesSql =
     "SELECT source, bucket_start, bucket_secs, mean, min, max, count, revision, dominant "
     "FROM aggregates_hourly WHERE station_id = ?1 AND metric = ?2 AND bucket_start >= ?3 "
@@ -40,36 +45,6 @@ constexpr const char* kSourceProgressSql =
 constexpr const char* kCountsSql =
     "SELECT (SELECT COUNT(*) FROM measurements), (SELECT COUNT(*) FROM aggregates_hourly), "
     "(SELECT COUNT(*) FROM dead_letters)";
-
-// Prepares `sql` on `c`, lets `bind` set its parameters, hands every result row to `row` (which
-// returns an error for a row it cannot map) and resets the statement whatever happens.
-template <typename Bind, typename Row>
-Status run_query(Connection& c, const char* sql, Bind&& bind, Row&& row) {
-  auto st = c.prepare(sql);
-  if (!st.ok()) return st.error();
-  bind(*st);
-  while (true) {
-    auto more = st->step();  // step() resets on error itself
-    if (!more.ok()) return more.error();
-    if (!*more) break;
-    if (Status s = row(std::as_const(*st)); !s.ok()) {
-      st->reset();
-      return s;
-    }
-  }
-  st->reset();
-  return ok_status();
-}
-
-// The same on a connection leased from the reader pool for the duration of the query.
-template <typename Bind, typename Row>
-Status run_query(ReaderPool& pool, const char* sql, Bind&& bind, Row&& row) {
-  auto c = pool.acquire();
-  if (!c.ok()) return c.error();
-  return run_query(**c, sql, std::forward<Bind>(bind), std::forward<Row>(row));
-}
-
-void no_parameters(Statement&) {}
 
 // ?1..?4 of every per-series time-range query: station, metric, [from, to).
 void bind_series_range(Statement& st, const std::string& station, Metric metric, Timestamp from,
@@ -147,6 +122,7 @@ Result<std::vector<Bucket>> SqliteStore::buckets(const std::string& station, Met
   const auto bind = [&](Statement& st) {
     bind_series_range(st, station, metric, from, to);
     st.bind(5, static_cast<int64_t>(bucket.count()) * 1000);
+    if (sql == kBucketsFromRowsSql) st.bind(6, raw_horizon_ms_.load());
   };
   ENVMON_TRY(run_query(readers_, sql, bind, [&](const Statement& st) {
     out.push_back({from_unix_ms(st.col_int(0)), st.col_real(1), st.col_real(2), st.col_real(3),

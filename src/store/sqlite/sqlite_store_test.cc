@@ -10,6 +10,7 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store_config.h"
+#include "store/testing/store_contract.h"
 
 namespace envmon::store::sqlite {
 namespace {
@@ -39,22 +40,12 @@ class SqliteStoreTest : public ::testing::Test {
   SqliteStoreConfig config_;
 };
 
-Reading reading(const std::string& station, Timestamp at, double temp, double pm25,
-                const std::string& source = "sim") {
-  Reading r;
-  r.source = SourceId(source);
-  r.station.id = StationId(station);
-  r.observed_at = at;
-  r.ingested_at = at + Millis(4000);
-  r.measurements.push_back({Metric::temperature, temp, std::nan(""), "", 0});
-  r.measurements.push_back({Metric::pm25, pm25, std::nan(""), "", 0});
-  return r;
-}
+using testing::contract_reading;
 
 WriteBatch hour_of_readings(const std::string& station, Timestamp start, int n, Millis step) {
   WriteBatch b;
   for (int i = 0; i < n; ++i)
-    b.readings.push_back(reading(station, start + step * i, 10 + i, 20 + i));
+    b.readings.push_back(contract_reading(station, start + step * i, 10 + i, 20 + i));
   return b;
 }
 
@@ -93,7 +84,7 @@ TEST_F(SqliteStoreTest, UpsertIsIdempotent) {
 TEST_F(SqliteStoreTest, UpsertReplacesValueAndAggregateRevision) {
   auto s = open_store();
   WriteBatch b;
-  b.readings.push_back(reading("delhi", kT0, 1, 2));
+  b.readings.push_back(contract_reading("delhi", kT0, 1, 2));
   ASSERT_TRUE(s->write(b).ok());
   b.readings[0].measurements[0].value = 5;
   Aggregate a{
@@ -117,7 +108,7 @@ TEST_F(SqliteStoreTest, UpsertReplacesValueAndAggregateRevision) {
 TEST_F(SqliteStoreTest, MaskedValueStoredAsNullWithRaw) {
   auto s = open_store();
   WriteBatch b;
-  Reading r = reading("delhi", kT0, 1, 2);
+  Reading r = contract_reading("delhi", kT0, 1, 2);
   r.measurements[1].value = std::nan("");
   r.measurements[1].raw = 812;
   r.measurements[1].flags = static_cast<FlagSet>(Flag::spike);
@@ -134,11 +125,11 @@ TEST_F(SqliteStoreTest, MaskedValueStoredAsNullWithRaw) {
 TEST_F(SqliteStoreTest, LatestHasNewestPerMetricAndSource) {
   auto s = open_store();
   WriteBatch b = hour_of_readings("delhi", kT0, 5, Millis(60000));
-  b.readings.push_back(reading("delhi", kT0 + Seconds(30), 99, 98, "other"));
+  b.readings.push_back(contract_reading("delhi", kT0 + Seconds(30), 99, 98, "other"));
   ASSERT_TRUE(s->write(b).ok());
   // An older reading written later must not replace the newest one.
   WriteBatch late;
-  late.readings.push_back(reading("delhi", kT0 - Seconds(600), -1, -1));
+  late.readings.push_back(contract_reading("delhi", kT0 - Seconds(600), -1, -1));
   ASSERT_TRUE(s->write(late).ok());
   auto latest = s->latest("delhi");
   ASSERT_TRUE(latest.ok());
@@ -252,7 +243,7 @@ TEST_F(SqliteStoreTest, StationsRoundTrip) {
 TEST_F(SqliteStoreTest, ConstraintViolationIsPermanentAndRollsBack) {
   auto s = open_store();
   WriteBatch b = hour_of_readings("delhi", kT0, 2, Millis(60000));
-  b.readings.push_back(reading("", kT0, 1, 1));
+  b.readings.push_back(contract_reading("", kT0, 1, 1));
   Status st = s->write(b);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code(), Errc::store_constraint);
@@ -384,6 +375,35 @@ TEST(SqliteStoreConfigTest, FactoryResolvesPathAgainstDataDirWithoutIo) {
   EXPECT_FALSE(make_sqlite_store(*bad, "/tmp").ok());
   EXPECT_FALSE(sqlite_store_schema_docs().empty());
 }
+
+}  // namespace
+}  // namespace envmon::store::sqlite
+
+namespace envmon::store::sqlite {
+namespace {
+
+using testing::StoreContract;
+
+// One directory per test process, removed when it exits.
+struct ContractDir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("envmon_store_contract_" + std::to_string(::getpid()));
+  ContractDir() { std::filesystem::create_directories(path); }
+  ~ContractDir() { std::filesystem::remove_all(path); }
+};
+
+std::unique_ptr<Store> fresh_sqlite_store(std::string* /*skip_reason*/) {
+  static ContractDir dir;
+  static int n = 0;
+  const auto path = dir.path / (std::to_string(++n) + ".db");
+  SqliteStoreConfig cfg;
+  cfg.path = path.string();
+  auto s = make_sqlite_store(cfg);
+  if (Status st = s->open(); !st.ok()) ADD_FAILURE() << st.error().to_string();
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(&fresh_sqlite_store));
 
 }  // namespace
 }  // namespace envmon::store::sqlite
