@@ -26,3 +26,9 @@ endif()
 if(ENVMON_MARCH)
   add_compile_options(-march=${ENVMON_MARCH})
 endif()
+
+# Forecasting: Eigen + LBFGS++ (header-only, liblbfgspp-dev) for the additive model's MAP fit,
+# Debian's libtorch for the LSTM, nlohmann_json for model files.
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(Torch REQUIRED PATHS /usr/lib/x86_64-linux-gnu/cmake/Torch /usr/share/cmake/Torch)
