@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "config/node.h"
+#include "config/schema.h"
+#include "core/result.h"
+
+namespace envmon::models::robust_zscore {
+
+// The season the baseline follows: one slot per local hour of the day, or per hour of the week.
+enum class Seasonality { daily, weekly };
+
+struct RobustZScoreConfig {
+  Seasonality seasonality = Seasonality::daily;
+  int64_t season_window_points = 84;     // per slot: 7 days of 5-minute readings
+  int64_t residual_window_points = 288;  // residual scale over one day of 5-minute readings
+  int64_t min_points = 36;               // no score before this many residuals
+  double threshold = 4.0;                // |z| at or above this is an anomaly
+  double min_scale = 0.1;                // floor of the residual scale, in the metric's unit
+};
+
+const config::Schema<RobustZScoreConfig>& robust_zscore_schema();
+std::vector<config::SchemaDoc> robust_zscore_schema_docs(const std::string& section);
+Result<RobustZScoreConfig> parse_robust_zscore_config(const config::Node& settings);
+
+}  // namespace envmon::models::robust_zscore
