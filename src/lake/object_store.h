@@ -16,7 +16,8 @@ struct ObjectInfo {
 };
 
 // Object storage as the lake sees it: a local directory (embedded) or S3 (production).
-// Keys are '/'-separated; writes are whole objects.
+// Keys are '/'-separated; writes are whole objects (S3 uploads large ones in parts); list
+// returns every key under the prefix in key order (S3 pages through ListObjectsV2).
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -26,6 +27,8 @@ class ObjectStore {
   virtual Result<std::string> get(const std::string& key) = 0;
   virtual Result<std::vector<ObjectInfo>> list(const std::string& prefix) = 0;
   virtual Result<bool> exists(const std::string& key) = 0;
+  // Deletes `key`; a missing key is not an error (compaction retries deletes).
+  virtual Status remove(const std::string& key) = 0;
 };
 
 }  // namespace envmon::lake

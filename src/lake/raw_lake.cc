@@ -14,6 +14,8 @@ namespace {
 constexpr int64_t kHourMs = int64_t{3600} * 1000;
 constexpr std::string_view kCheckpointPrefix = "raw/_checkpoints/";
 
+}  // namespace
+
 std::string safe_segment(const std::string& s) {
   std::string out = s.empty() ? "_" : s;
   for (char& c : out) {
@@ -29,14 +31,6 @@ std::string padded(int64_t v, int width) {
   std::snprintf(buf, sizeof buf, "%0*lld", width, static_cast<long long>(v));
   return buf;
 }
-
-// A short payload identity for dedupe: 64 bits of SHA-256 are plenty among messages that share
-// one (source, station, ingested_at).
-std::string payload_hash(std::string_view payload) {
-  return sha256_hex(payload).substr(0, 16);
-}
-
-}  // namespace
 
 std::string raw_partition_prefix(const std::string& source, Timestamp ingested_at) {
   const int64_t ms = to_unix_ms(floor_to(ingested_at, Millis(kHourMs)));
@@ -87,29 +81,11 @@ Status RawLake::start() {
   }
   checkpointed_seq_ = doc["seq"].get<int64_t>();
   next_seq_ = checkpointed_seq_ + 1;
-  for (const auto& w : doc["watermarks"]) {
-    Watermark& wm = watermarks_[{w.value("source", ""), w.value("station", "")}];
-    wm.ingested_at = from_unix_ms(w.value("ingested_at_ms", int64_t{0}));
-    for (const auto& h : w.value("hashes", nlohmann::json::array()))
-      wm.hashes.insert(h.get<std::string>());
-  }
-  return ok_status();
+  return watermarks_.load(doc["watermarks"], "checkpoint " + key);
 }
-
-bool RawLake::is_duplicate(const SeriesKey& series, Timestamp ingested_at,
-                           const std::string& hash) {
-  Watermark& wm = watermarks_[series];
-  if (ingested_at < wm.ingested_at) return true;
-  if (ingested_at == wm.ingested_at) return !wm.hashes.insert(hash).second;
-  wm.ingested_at = ingested_at;
-  wm.hashes.clear();
-  wm.hashes.insert(hash);
-  return false;
-}
-
 Status RawLake::append(const std::string& source, const std::string& station, Timestamp ingested_at,
                        std::string_view payload_json) {
-  if (is_duplicate({source, station}, ingested_at, payload_hash(payload_json))) {
+  if (watermarks_.is_duplicate(source, station, ingested_at, payload_hash(payload_json))) {
     ++skipped_;
     return ok_status();
   }
@@ -175,15 +151,8 @@ Status RawLake::write_part(const PartitionKey& key, const Buffer& buffer) {
 }
 
 Status RawLake::write_checkpoint() {
-  nlohmann::json marks = nlohmann::json::array();
-  for (const auto& [series, wm] : watermarks_) {
-    marks.push_back({{"source", series.first},
-                     {"station", series.second},
-                     {"ingested_at_ms", to_unix_ms(wm.ingested_at)},
-                     {"hashes", wm.hashes}});
-  }
   const int64_t seq = next_seq_ - 1;
-  nlohmann::json doc = {{"seq", seq}, {"watermarks", std::move(marks)}};
+  nlohmann::json doc = {{"seq", seq}, {"watermarks", watermarks_.to_json()}};
   auto put = store_.put(std::string(kCheckpointPrefix) + "ckpt-" + padded(seq, 12) + ".json",
                         doc.dump(), true);
   if (!put.ok() && put.error().code() != Errc::lake_exists) return put.error();

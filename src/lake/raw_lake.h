@@ -13,6 +13,7 @@
 #include "core/time.h"
 #include "lake/object_store.h"
 #include "lake/raw_lake_config.h"
+#include "lake/watermarks.h"
 
 namespace envmon::lake {
 
@@ -49,6 +50,8 @@ class RawLake {
   int64_t skipped_duplicates() const { return skipped_; }
   int64_t parts_written() const { return parts_written_; }
   const RawLakeConfig& config() const { return config_; }
+  // The object store the lake writes to (the curated lake shares it).
+  ObjectStore& store() { return store_; }
 
  private:
   struct Buffer {
@@ -57,14 +60,8 @@ class RawLake {
     Timestamp first{};
     Timestamp last{};
   };
-  struct Watermark {
-    Timestamp ingested_at{};
-    std::set<std::string> hashes;  // payload hashes at exactly ingested_at
-  };
-  using PartitionKey = std::pair<std::string, int64_t>;   // source, hour start (unix ms)
-  using SeriesKey = std::pair<std::string, std::string>;  // source, station
+  using PartitionKey = std::pair<std::string, int64_t>;  // source, hour start (unix ms)
 
-  bool is_duplicate(const SeriesKey& series, Timestamp ingested_at, const std::string& hash);
   Status write_part(const PartitionKey& key, const Buffer& buffer);
   Status write_checkpoint();
 
@@ -72,7 +69,7 @@ class RawLake {
   ObjectStore& store_;
   RawLakeConfig config_;
   std::map<PartitionKey, Buffer> buffers_;
-  std::map<SeriesKey, Watermark> watermarks_;
+  SeriesWatermarks watermarks_;
   int64_t next_seq_ = 1;
   int64_t checkpointed_seq_ = 0;
   size_t buffered_rows_ = 0;
@@ -92,5 +89,10 @@ Result<std::string> zstd_compress(std::string_view data, int level);
 // "raw/source=<src>/date=YYYY-MM-DD/hour=HH/" for an ingest time. Characters outside
 // [A-Za-z0-9._-] in the source name become '_'.
 std::string raw_partition_prefix(const std::string& source, Timestamp ingested_at);
+
+// A key segment: characters outside [A-Za-z0-9._-] become '_' (empty -> "_").
+std::string safe_segment(const std::string& s);
+// `v` zero-padded to `width` digits, so key order is numeric order.
+std::string padded(int64_t v, int width);
 
 }  // namespace envmon::lake

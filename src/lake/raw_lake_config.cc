@@ -32,7 +32,7 @@ std::vector<config::SchemaDoc> file_lake_schema_docs() {
 
 Result<RawLakeConfig> parse_raw_lake_config(const config::Node& settings) {
   RawLakeConfig out;
-  ENVMON_TRY(config::fill(settings, raw_lake_schema(), out));
+  ENVMON_TRY(config::fill(settings, raw_lake_schema(), out, {"curated"}));
   if (out.root.empty())
     return settings.child("root").error(Errc::config_bad_value, "must not be empty");
   return out;

@@ -131,6 +131,14 @@ class FileObjectStore final : public ObjectStore {
     return ::stat((root_ / key).c_str(), &st) == 0 && S_ISREG(st.st_mode);
   }
 
+  Status remove(const std::string& key) override {
+    ENVMON_TRY(validate_key(key));
+    const fs::path p = root_ / key;
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) return io_error("deleting", p, errno);
+    sync_dir(p.parent_path());
+    return ok_status();
+  }
+
  private:
   static Status publish(const fs::path& tmp, const fs::path& target, bool if_absent,
                         const std::string& key) {
