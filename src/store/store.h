@@ -80,6 +80,13 @@ struct RetentionReport {
   int64_t daily_rows_refreshed = 0;  // downsampled days (backends that keep daily aggregates)
 };
 
+// What the runtime's retention job should do for this store: keep `raw_retention_days` of raw
+// rows, run every `interval`.
+struct RetentionPolicy {
+  int64_t raw_retention_days = 0;
+  Seconds interval{3600};
+};
+
 struct StoreCounts {
   int64_t observations = 0;
   int64_t aggregates = 0;
@@ -143,6 +150,8 @@ class Store {
     (void)raw_before;
     return Error(Errc::internal, "this store has no retention");
   }
+  // The retention the store's config asks for; none: no job (raw rows kept for ever).
+  virtual std::optional<RetentionPolicy> retention_policy() const { return std::nullopt; }
   virtual void close() = 0;
 };
 

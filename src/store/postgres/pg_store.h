@@ -1,0 +1,66 @@
+#pragma once
+
+#include <mutex>
+#include <set>
+
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_store_config.h"
+#include "store/store.h"
+
+namespace envmon::store::postgres {
+
+// PostgreSQL: a pool of connections shared by writes and queries. A write encodes the batch as
+// binary COPY streams into session-local staging tables and merges them with ON CONFLICT in one
+// transaction, so a replayed batch changes nothing and COPY speed is kept.
+class PgStore final : public Store {
+ public:
+  explicit PgStore(PgStoreConfig config) : config_(std::move(config)) {}
+  ~PgStore() override { close(); }
+
+  Status open() override;
+  Status upsert_stations(const std::vector<config::StationConfig>& stations) override;
+  Status write(const WriteBatch& batch) override;
+  Result<std::vector<config::StationConfig>> stations() override;
+  Result<std::vector<Observation>> latest(const std::string& station) override;
+  Result<std::vector<Observation>> range(const std::string& station, Metric metric, Timestamp from,
+                                         Timestamp to, size_t limit) override;
+  Result<std::vector<Bucket>> buckets(const std::string& station, Metric metric, Timestamp from,
+                                      Timestamp to, Seconds bucket) override;
+  Result<std::vector<Aggregate>> aggregates(const std::string& station, Metric metric,
+                                            Timestamp from, Timestamp to) override;
+  Result<std::map<std::string, Timestamp>> source_progress(const std::string& source) override;
+  Result<StoreCounts> counts() override;
+  Status write_anomalies(const std::vector<AnomalyRecord>& anomalies) override;
+  Result<std::vector<AnomalyRecord>> anomalies(const std::string& station, Timestamp from,
+                                               Timestamp to, size_t limit) override;
+  Status put_cluster_labels(const std::vector<ClusterLabel>& labels) override;
+  Result<std::vector<ClusterLabel>> cluster_labels() override;
+  Result<std::vector<StationAqi>> top_stations_by_aqi(Metric metric, size_t limit) override;
+  Result<RetentionReport> apply_retention(Timestamp raw_before) override;
+  std::optional<RetentionPolicy> retention_policy() const override;
+  void close() override;
+
+  int migrations_applied() const { return migrations_applied_; }
+  bool timescale() const { return timescale_; }
+  // Creates the partitions covering [from, to) that do not exist yet (pg_partitions.cc).
+  Status ensure_partitions(Timestamp from, Timestamp to);
+
+ private:
+  Result<bool> detect_timescale(PgConnection& c);
+  Status ensure_partitions_for(const WriteBatch& batch);
+  Status load_partitions(PgConnection& c);
+  Status prepare_session(PgConnection& c);
+  Status merge_batch(PgConnection& c, const WriteBatch& batch);
+  Result<int64_t> drop_raw_before(PgConnection& c, int64_t horizon_ms);
+  Result<int64_t> downsample_daily(PgConnection& c);
+  int64_t partition_width_ms() const;
+
+  PgStoreConfig config_;
+  PgPool pool_;
+  int migrations_applied_ = 0;
+  bool timescale_ = false;
+  std::mutex partitions_mutex_;
+  std::set<int64_t> partitions_;  // start (unix ms) of every partition known to exist
+};
+
+}  // namespace envmon::store::postgres

@@ -1,0 +1,229 @@
+// The PostgreSQL store on a real server (ctest fixture `postgres`: scripts/postgres/server on
+// loopback). Skips with the reason when ENVMON_PG_DSN is unset or the server is unreachable.
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "bus/memory/memory_bus.h"
+#include "model/codec.h"
+#include "sinks/store_sink.h"
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_store.h"
+#include "store/testing/store_contract.h"
+
+namespace envmon::store::postgres {
+namespace {
+
+using testing::contract_reading;
+using testing::kContractT0;
+using testing::StoreContract;
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+PgStoreConfig test_config() {
+  PgStoreConfig cfg;
+  cfg.dsn = env("ENVMON_PG_DSN");
+  cfg.password = env("ENVMON_PG_PASSWORD");
+  cfg.connect_timeout_secs = 2;
+  return cfg;
+}
+
+// An empty database: the public schema dropped and recreated. Null + reason when unreachable.
+std::unique_ptr<PgConnection> reset_database(std::string* skip_reason) {
+  const PgStoreConfig cfg = test_config();
+  if (cfg.dsn.empty()) {
+    *skip_reason = "ENVMON_PG_DSN is not set (ctest starts a server: fixture postgres)";
+    return nullptr;
+  }
+  auto c = PgConnection::connect(cfg.dsn, cfg.password, cfg.connect_timeout_secs);
+  if (!c.ok()) {
+    *skip_reason = "no PostgreSQL server: " + c.error().to_string();
+    return nullptr;
+  }
+  Status s = (*c)->exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+  EXPECT_TRUE(s.ok()) << s.error().to_string();
+  return std::move(*c);
+}
+
+std::unique_ptr<Store> fresh_pg_store(std::string* skip_reason) {
+  if (!reset_database(skip_reason)) return nullptr;
+  auto s = make_pg_store(test_config());
+  if (Status st = s->open(); !st.ok()) ADD_FAILURE() << st.error().to_string();
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(&fresh_pg_store));
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string reason;
+    admin_ = reset_database(&reason);
+    if (!admin_) GTEST_SKIP() << reason;
+  }
+  std::unique_ptr<PgStore> open_store(PgStoreConfig cfg = test_config()) {
+    auto s = std::make_unique<PgStore>(cfg);
+    Status st = s->open();
+    EXPECT_TRUE(st.ok()) << st.error().to_string();
+    return s;
+  }
+  int64_t scalar(const std::string& sql) {
+    auto r = admin_->query(sql, Params());
+    EXPECT_TRUE(r.ok()) << r.error().to_string();
+    return r.ok() ? r->int64(0, 0) : -1;
+  }
+  // Runs scripts/postgres/server with the fixture's dir and port (from the environment).
+  static std::string server(const std::string& args) {
+    const std::string cmd = std::string(ENVMON_SOURCE_DIR) + "/scripts/postgres/server " + args;
+    std::string out;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+      char buf[4096];
+      for (size_t n; (n = std::fread(buf, 1, sizeof(buf), p)) > 0;) out.append(buf, n);
+      EXPECT_EQ(::pclose(p), 0) << cmd;
+    }
+    return out;
+  }
+  std::unique_ptr<PgConnection> admin_;
+};
+
+TEST_F(PgStoreTest, MigratesOnceAndCreatesPartitionsAheadAndOnDemand) {
+  auto s = open_store();
+  EXPECT_FALSE(s->timescale());  // Debian's PostgreSQL has no TimescaleDB
+  EXPECT_EQ(s->migrations_applied(), 2);
+  const int64_t ahead = scalar(
+      "SELECT count(*) FROM pg_inherits WHERE inhparent = 'measurements'::regclass");
+  EXPECT_GE(ahead, 8);  // yesterday's, today's and seven ahead
+  s->close();
+  s = open_store();
+  EXPECT_EQ(s->migrations_applied(), 0);
+  // A backfill from years ago gets its partition on demand.
+  WriteBatch old;
+  old.readings.push_back(contract_reading("delhi", from_unix_ms(1577836800000), 1, 2));  // 2020
+  ASSERT_TRUE(s->write(old).ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200101"), 2);
+}
+
+TEST_F(PgStoreTest, ConstraintAndEncodingErrorsArePermanentAndRollBack) {
+  auto s = open_store();
+  WriteBatch empty_station;
+  empty_station.readings.push_back(contract_reading("delhi", kContractT0, 1, 2));
+  empty_station.readings.push_back(contract_reading("", kContractT0, 1, 2));
+  Status st = s->write(empty_station);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code(), Errc::store_constraint) << st.error().to_string();
+  EXPECT_FALSE(st.error().retryable());
+  WriteBatch bad_utf8;
+  bad_utf8.readings.push_back(contract_reading("caf\xc3", kContractT0, 1, 2));
+  st = s->write(bad_utf8);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code(), Errc::store_constraint) << st.error().to_string();
+  EXPECT_NE(st.error().message().find("UTF8"), std::string::npos) << st.error().message();
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 0);
+  auto bad_json = s->write_anomalies({{"delhi", Metric::pm25, kContractT0, "z", 1, 1, "{oops"}});
+  ASSERT_FALSE(bad_json.ok());
+  EXPECT_EQ(bad_json.error().code(), Errc::store_constraint);
+}
+
+// The sink isolates the message the store rejects and keeps it in dead_letters with the reason.
+TEST_F(PgStoreTest, StoreSinkDeadLettersRejectedRowsWithTheReason) {
+  auto s = open_store();
+  auto bus = bus::make_memory_bus({2, 1024});
+  auto producer = std::move(*bus->producer());
+  // A NUL inside a string decodes fine but is no valid PostgreSQL text (22021).
+  for (const std::string& station : {std::string("delhi"), std::string("nul\0id", 6), std::string("tokyo")}) {
+    bus::Message m;
+    m.topic = bus::Topic::curated;
+    m.key = station;
+    m.payload = encode_reading(contract_reading(station, kContractT0, 1, 2));
+    ASSERT_TRUE(producer->send(std::move(m), Millis(1000)).ok());
+  }
+  MetricsRegistry registry;
+  SystemClock clock;
+  sinks::StoreSinkConfig cfg;
+  cfg.retry_initial_ms = 1;
+  cfg.retry_max_ms = 5;
+  {
+    sinks::StoreSink sink(ComponentContext("sink", "store", "postgres", registry, clock), *bus,
+                          *s, cfg, nullptr);
+    ASSERT_TRUE(sink.start().ok());
+    sink.stop();
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 4);
+  EXPECT_EQ(scalar("SELECT count(*) FROM dead_letters WHERE error_code = 'store_constraint' "
+                   "AND reason LIKE '%invalid byte sequence for encoding \"UTF8\": 0x00%'"),
+            1);
+}
+
+TEST_F(PgStoreTest, PsqlReadsTheTables) {
+  auto s = open_store();
+  WriteBatch b;
+  for (int i = 0; i < 10; ++i)
+    b.readings.push_back(contract_reading("delhi", kContractT0 + Seconds(60 * i), i, 2 * i));
+  ASSERT_TRUE(s->write(b).ok());
+  ASSERT_TRUE(s->upsert_stations({{"delhi", "Delhi", 28.6, 77.2, "Asia/Kolkata", "south-asia"}}).ok());
+  const std::string out = server(
+      "psql -tA -F, -c \"SELECT s.name, m.metric, count(*), sum(m.value), min(m.observed_at) "
+      "FROM measurements m JOIN stations s ON s.id = m.station_id GROUP BY 1, 2 ORDER BY 2\"");
+  EXPECT_EQ(out,
+            "Delhi,pm25,10,90,2026-01-01 00:00:00+00\n"
+            "Delhi,temperature,10,45,2026-01-01 00:00:00+00\n");
+}
+
+// PostgreSQL restarted while the store sink writes: the sink backs off and retries (saying what
+// is wrong), and afterwards every row is there exactly once with the values sent.
+TEST_F(PgStoreTest, ServerRestartMidWriteLosesAndDoublesNothing) {
+  if (env("ENVMON_PG_DIR").empty()) GTEST_SKIP() << "ENVMON_PG_DIR unset: cannot restart";
+  auto s = open_store();
+  auto bus = bus::make_memory_bus({4, 100000});
+  auto producer = std::move(*bus->producer());
+  constexpr int kReadings = 20000;
+  double expected_sum = 0;
+  MetricsRegistry registry;
+  SystemClock clock;
+  sinks::StoreSinkConfig cfg;
+  cfg.retry_initial_ms = 20;
+  cfg.retry_max_ms = 500;
+  cfg.max_batch_messages = 500;
+  std::atomic<bool> restarted{false};
+  sinks::StoreSink sink(ComponentContext("sink", "store", "postgres", registry, clock), *bus, *s,
+                        cfg, [&] {});
+  ASSERT_TRUE(sink.start().ok());
+  std::thread restarter;
+  for (int i = 0; i < kReadings; ++i) {
+    const std::string station = "st" + std::to_string(i % 50);
+    Reading r = contract_reading(station, kContractT0 + Seconds(60 * (i / 50)), i * 0.5, i);
+    expected_sum += i * 0.5 + i;
+    bus::Message m{bus::Topic::curated, station, encode_reading(r)};
+    ASSERT_TRUE(producer->send(std::move(m), Millis(60000)).ok());
+    if (i == kReadings / 4) {
+      restarter = std::thread([&] {
+        server("restart --mode fast");
+        restarted = true;
+      });
+    }
+  }
+  restarter.join();
+  sink.stop();
+  ASSERT_TRUE(restarted.load());
+  // The admin connection died with the restart: a new one checks the result.
+  auto c = PgConnection::connect(test_config().dsn, test_config().password, 5);
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  admin_ = std::move(*c);
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 2 * kReadings);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT (station_id, metric, observed_at)) FROM measurements"),
+            2 * kReadings);
+  auto sum = admin_->query("SELECT sum(value) FROM measurements", Params());
+  ASSERT_TRUE(sum.ok());
+  EXPECT_DOUBLE_EQ(sum->real(0, 0), expected_sum);
+  EXPECT_EQ(scalar("SELECT count(*) FROM latest"), 50 * 2);
+}
+
+}  // namespace
+}  // namespace envmon::store::postgres
