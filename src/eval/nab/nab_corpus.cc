@@ -63,9 +63,6 @@ Status read_series_csv(const fs::path& file, Series& out) {
     if (ec != std::errc() || ptr != vtext.data() + vtext.size() || !std::isfinite(v)) {
       return corpus_error(where, "value '" + vtext + "' is not a finite number");
     }
-    if (!out.unix_secs.empty() && *t <= out.unix_secs.back()) {
-      return corpus_error(where, "timestamps must increase");
-    }
     out.unix_secs.push_back(*t);
     out.values.push_back(v);
   }
@@ -130,12 +127,17 @@ Result<std::vector<Profile>> read_profiles(const fs::path& file) {
 // Turns window timestamps into row indices; every end must be a row's timestamp.
 Status attach_windows(const std::vector<std::pair<int64_t, int64_t>>& times, Series& s,
                       const std::string& labels_file) {
-  std::unordered_map<int64_t, size_t> row_of;
-  for (size_t i = 0; i < s.unix_secs.size(); ++i) row_of[s.unix_secs[i]] = i;
+  // NAB's own files repeat a few timestamps (clock changes): a window starts at the first row
+  // with its start time and ends at the last row with its end time.
+  std::unordered_map<int64_t, size_t> first_row, last_row;
+  for (size_t i = 0; i < s.unix_secs.size(); ++i) {
+    first_row.try_emplace(s.unix_secs[i], i);
+    last_row[s.unix_secs[i]] = i;
+  }
   for (const auto& [a, b] : times) {
-    auto ia = row_of.find(a);
-    auto ib = row_of.find(b);
-    if (ia == row_of.end() || ib == row_of.end()) {
+    auto ia = first_row.find(a);
+    auto ib = last_row.find(b);
+    if (ia == first_row.end() || ib == last_row.end() || ib->second < ia->second) {
       return corpus_error(labels_file, "'" + s.path + "': window [" + format_rfc3339(from_unix_ms(a * 1000)) +
                                            ", " + format_rfc3339(from_unix_ms(b * 1000)) +
                                            "] does not start and end on timestamps of the series");

@@ -1,0 +1,149 @@
+// bench/run iforest-peer: envmon's isolation forest against scikit-learn's IsolationForest on
+// the same data and split (same trees and sample size). Both forests' test scores go through
+// the same ROC AUC code. Prints fit and predict times, the AUCs and the speed-up.
+//
+// Data: 8 correlated features from three Gaussian clusters; 1% of the rows are anomalies (one
+// or two features pushed 3-5 sigma off their cluster, some scattered uniformly). The forest
+// fits on a contaminated training part and scores a separate test part.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "eval/nab/roc_auc.h"
+#include "models/isolation_forest/isolation_forest.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace iforest = envmon::models::isolation_forest;
+constexpr size_t kCols = 8;
+
+struct Split {
+  std::vector<double> x;
+  std::vector<int> y;
+};
+
+Split make_rows(size_t rows, std::mt19937_64& rng) {
+  std::normal_distribution<double> g(0.0, 1.0);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const double centres[3][2] = {{0, 0}, {6, -2}, {-4, 5}};
+  Split s;
+  for (size_t r = 0; r < rows; ++r) {
+    const auto& c = centres[static_cast<size_t>(u(rng) * 3) % 3];
+    const double base = g(rng);
+    std::vector<double> row(kCols);
+    for (size_t k = 0; k < kCols; ++k) row[k] = c[k % 2] + 0.7 * base + 0.7 * g(rng);
+    int label = 0;
+    if (u(rng) < 0.01) {
+      label = 1;
+      if (u(rng) < 0.2) {
+        for (double& v : row) v = -10 + 20 * u(rng);
+      } else {
+        const size_t f = static_cast<size_t>(u(rng) * kCols) % kCols;
+        row[f] += (u(rng) < 0.5 ? -1 : 1) * (3 + 2 * u(rng));
+        if (u(rng) < 0.5) row[(f + 3) % kCols] += 3 + 2 * u(rng);
+      }
+    }
+    s.x.insert(s.x.end(), row.begin(), row.end());
+    s.y.push_back(label);
+  }
+  return s;
+}
+
+void write_csv(const fs::path& p, const std::vector<double>& x) {
+  std::ofstream out(p);
+  out.precision(17);
+  for (size_t i = 0; i < x.size(); ++i) out << x[i] << ((i + 1) % kCols == 0 ? '\n' : ',');
+}
+
+double secs_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string run(const std::string& cmd) {
+  std::string out;
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+  if (!p) return out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p.get())) out.append(buf, n);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+double json_number(const std::string& json, const std::string& key) {
+  const auto at = json.find("\"" + key + "\":");
+  return at == std::string::npos ? -1 : std::stod(json.substr(at + key.size() + 3));
+}
+
+void emit(const char* name, double value, const char* unit) {
+  std::printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n", name, value, unit);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t train_rows = argc > 1 ? std::stoul(argv[1]) : 20000;
+  const size_t test_rows = argc > 2 ? std::stoul(argv[2]) : 200000;
+  const int repeats = 3;
+  iforest::IsolationForestConfig cfg;  // 100 trees, psi 256, seed 42
+  std::mt19937_64 rng(20241201);
+  const Split train = make_rows(train_rows, rng);
+  const Split test = make_rows(test_rows, rng);
+
+  double fit_secs = 1e9, predict_secs = 1e9;
+  std::vector<double> scores(test.y.size());
+  for (int r = 0; r < repeats; ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto forest = iforest::IsolationForest::fit({train.x, kCols}, cfg);
+    fit_secs = std::min(fit_secs, secs_since(t0));
+    if (!forest.ok()) {
+      std::fprintf(stderr, "fit: %s\n", forest.error().to_string().c_str());
+      return 1;
+    }
+    t0 = std::chrono::steady_clock::now();
+    forest->score_batch({test.x, kCols}, scores);
+    predict_secs = std::min(predict_secs, secs_since(t0));
+  }
+  const double auc = envmon::eval::roc_auc(scores, test.y);
+
+  const fs::path dir = fs::temp_directory_path() / ("envmon-iforest-peer-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  write_csv(dir / "train.csv", train.x);
+  write_csv(dir / "test.csv", test.x);
+  const std::string src = ENVMON_SOURCE_DIR;
+  const std::string python = run(src + "/bench/iforest_peer/setup");
+  const std::string peer = run(python + " " + src + "/bench/iforest_peer/sklearn_peer.py " +
+                               (dir / "train.csv").string() + " " + (dir / "test.csv").string() +
+                               " " + (dir / "scores.txt").string() + " " +
+                               std::to_string(cfg.trees) + " " + std::to_string(cfg.sample_size) +
+                               " " + std::to_string(repeats));
+  std::vector<double> peer_scores;
+  std::ifstream in(dir / "scores.txt");
+  for (double v; in >> v;) peer_scores.push_back(v);
+  fs::remove_all(dir);
+  if (peer_scores.size() != test.y.size()) {
+    std::fprintf(stderr, "sklearn peer failed: %s\n", peer.c_str());
+    return 1;
+  }
+  const double sk_fit = json_number(peer, "fit_secs");
+  const double sk_predict = json_number(peer, "predict_secs");
+  std::fprintf(stderr, "train=%zu test=%zu features=%zu trees=%lld psi=%lld peer=%s\n", train_rows,
+               test_rows, kCols, static_cast<long long>(cfg.trees),
+               static_cast<long long>(cfg.sample_size), peer.c_str());
+  emit("iforest_fit_secs", fit_secs, "s");
+  emit("iforest_predict_secs", predict_secs, "s");
+  emit("sklearn_fit_secs", sk_fit, "s");
+  emit("sklearn_predict_secs", sk_predict, "s");
+  emit("iforest_fit_speedup_vs_sklearn", sk_fit / fit_secs, "x");
+  emit("iforest_predict_speedup_vs_sklearn", sk_predict / predict_secs, "x");
+  emit("iforest_speedup_vs_sklearn", (sk_fit + sk_predict) / (fit_secs + predict_secs), "x");
+  emit("auc_iforest", auc, "auc");
+  emit("auc_sklearn", envmon::eval::roc_auc(peer_scores, test.y), "auc");
+  return 0;
+}

@@ -1,0 +1,167 @@
+#include "eval/nab/nab_detectors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "eval/nab/nab_scorer.h"
+#include "models/isolation_forest/isolation_forest.h"
+
+namespace envmon::eval::nab {
+namespace {
+
+namespace iforest = models::isolation_forest;
+
+constexpr double kMaxZ = 50.0;  // beyond this a deviation is simply "huge"
+
+double median_of(std::vector<double>& v) {
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+// Signed robust z of every row against its trailing window, clipped to +-kMaxZ.
+std::vector<double> signed_robust_z(const std::vector<double>& x, size_t window) {
+  std::vector<double> z(x.size(), 0.0);
+  std::vector<double> buf;
+  // A scale floor from the whole past keeps flat stretches from dividing by zero.
+  double abs_sum = 0;
+  for (size_t t = 0; t < x.size(); ++t) {
+    const size_t from = t > window ? t - window : 0;
+    if (t - from >= 3) {
+      buf.assign(x.begin() + static_cast<std::ptrdiff_t>(from), x.begin() + static_cast<std::ptrdiff_t>(t));
+      const double med = median_of(buf);
+      for (double& v : buf) v = std::fabs(v - med);
+      const double mad = 1.4826 * median_of(buf);
+      const double floor = 1e-3 * (abs_sum / static_cast<double>(t)) + 1e-9;
+      z[t] = std::clamp((x[t] - med) / std::max(mad, floor), -kMaxZ, kMaxZ);
+    }
+    abs_sum += std::fabs(x[t]);
+  }
+  return z;
+}
+
+// Sliding maximum of the previous `span` values (exclusive of the current row).
+void keep_rising_edges(std::vector<double>& s, size_t span) {
+  std::deque<size_t> q;  // indices with decreasing original scores
+  const std::vector<double> orig = s;
+  for (size_t t = 0; t < orig.size(); ++t) {
+    while (!q.empty() && q.front() + span < t) q.pop_front();
+    if (!q.empty() && orig[q.front()] >= orig[t]) s[t] = 0.0;
+    while (!q.empty() && orig[q.back()] <= orig[t]) q.pop_back();
+    q.push_back(t);
+  }
+}
+
+std::vector<double> likelihood_scores(const Series& s, const std::vector<double>& raw,
+                                      const DetectorParams& p) {
+  auto out = anomaly_likelihood(raw, p.short_rows, p.long_rows);
+  suppress_repeats(out, p.suppress_rows);
+  (void)s;
+  return out;
+}
+
+std::vector<double> robust_zscore_raw(const Series& s, const DetectorParams& p) {
+  auto z = signed_robust_z(s.values, p.window_rows);
+  for (double& v : z) v = std::log1p(std::fabs(v));
+  return z;
+}
+
+// Isolation forest over lagged residual windows, fitted on the probationary rows.
+std::vector<double> iforest_raw(const Series& s, const DetectorParams& p) {
+  const auto z = signed_robust_z(s.values, p.window_rows);
+  const size_t d = p.lags;
+  std::vector<double> feats(s.size() * d, 0.0);
+  for (size_t t = 0; t < s.size(); ++t) {
+    for (size_t k = 0; k < d && k <= t; ++k) feats[t * d + k] = z[t - k];
+  }
+  const size_t train_end = std::max(probationary_rows(s.size()), std::min<size_t>(s.size(), 2 * d));
+  std::vector<double> train(feats.begin() + static_cast<std::ptrdiff_t>(d * d),
+                            feats.begin() + static_cast<std::ptrdiff_t>(train_end * d));
+  std::vector<double> out(s.size(), 0.0);
+  auto forest = iforest::IsolationForest::fit({train, d}, iforest::IsolationForestConfig{});
+  if (!forest.ok()) return out;
+  forest->score_batch({feats, d}, out);
+  return out;
+}
+
+using RawFn = std::function<std::vector<double>(const Series&, const DetectorParams&)>;
+
+const std::map<std::string, RawFn>& raw_detectors() {
+  static const std::map<std::string, RawFn> table = {
+      {"robust_zscore", robust_zscore_raw},
+      {"iforest", iforest_raw},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<std::string> detector_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, fn] : raw_detectors()) out.push_back(name);
+  out.emplace_back("ensemble");
+  return out;
+}
+
+std::vector<double> trailing_robust_z(const std::vector<double>& x, size_t window) {
+  return signed_robust_z(x, window);
+}
+
+std::vector<double> anomaly_likelihood(const std::vector<double>& raw, size_t short_rows,
+                                       size_t long_rows) {
+  const size_t n = raw.size();
+  std::vector<double> mean_short(n, 0.0);
+  double acc = 0;
+  for (size_t t = 0; t < n; ++t) {
+    acc += raw[t];
+    if (t >= short_rows) acc -= raw[t - short_rows];
+    mean_short[t] = acc / static_cast<double>(std::min(t + 1, short_rows));
+  }
+  // Long-term mean and deviation of the short-term means over the previous long_rows rows.
+  std::vector<double> out(n, 0.0);
+  double sum = 0, sum2 = 0;
+  for (size_t t = 0; t < n; ++t) {
+    const size_t count = std::min(t, long_rows);
+    if (count >= 10) {
+      const double mu = sum / static_cast<double>(count);
+      const double var = std::max(sum2 / static_cast<double>(count) - mu * mu, 0.0);
+      const double sd = std::max(std::sqrt(var), 1e-3);
+      const double zl = std::max(0.0, (mean_short[t] - mu) / sd);
+      out[t] = zl / (zl + 5.0);
+    }
+    sum += mean_short[t];
+    sum2 += mean_short[t] * mean_short[t];
+    if (t >= long_rows) {
+      sum -= mean_short[t - long_rows];
+      sum2 -= mean_short[t - long_rows] * mean_short[t - long_rows];
+    }
+  }
+  return out;
+}
+
+void suppress_repeats(std::vector<double>& scores, size_t span) {
+  if (span > 0) keep_rising_edges(scores, span);
+}
+
+Result<std::vector<double>> run_detector(const std::string& name, const Series& s,
+                                         const DetectorParams& params) {
+  if (name == "ensemble") {
+    auto a = anomaly_likelihood(robust_zscore_raw(s, params), params.short_rows, params.long_rows);
+    const auto b = anomaly_likelihood(iforest_raw(s, params), params.short_rows, params.long_rows);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = 0.5 * (a[i] + b[i]);
+    suppress_repeats(a, params.suppress_rows);
+    return a;
+  }
+  const auto it = raw_detectors().find(name);
+  if (it == raw_detectors().end()) {
+    std::string names;
+    for (const auto& n : detector_names()) names += (names.empty() ? "" : ", ") + n;
+    return Error(Errc::invalid_argument, "unknown detector '" + name + "' (choices: " + names + ")");
+  }
+  return likelihood_scores(s, it->second(s, params), params);
+}
+
+}  // namespace envmon::eval::nab

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "eval/nab/nab_corpus.h"
+
+namespace envmon::eval::nab {
+
+// Detectors run over one NAB series as a stream: row t's score uses rows 0..t only (models are
+// fitted on the probationary rows, which NAB does not score). Every score is in [0, 1].
+//
+// Each detector is raw deviation -> anomaly likelihood -> repeat suppression:
+//  - raw deviation: the robust z-score of the value against the trailing window (median, MAD),
+//    or the isolation forest score of the lagged window of those residuals;
+//  - likelihood: how far the short-term mean of the raw deviation sits above its long-term
+//    distribution (Numenta's anomaly likelihood idea), squashed to [0, 1];
+//  - suppression: a row keeps its score only if it beats every score of the previous rows
+//    within the suppression span, so one event fires once instead of once per row (NAB charges
+//    every false-positive row).
+struct DetectorParams {
+  size_t window_rows = 288;      // trailing window of the robust z-score
+  size_t short_rows = 5;         // short-term mean of the likelihood
+  size_t long_rows = 2000;       // long-term distribution of the likelihood
+  size_t suppress_rows = 200;    // repeat suppression span
+  size_t lags = 6;               // iforest: lagged residuals per feature vector
+};
+
+std::vector<std::string> detector_names();  // robust_zscore, iforest, autoencoder, ensemble
+
+// Scores one series with the named detector; an unknown name is an error listing the names.
+Result<std::vector<double>> run_detector(const std::string& name, const Series& s,
+                                         const DetectorParams& params);
+
+// Stages, exposed for tests.
+std::vector<double> trailing_robust_z(const std::vector<double>& x, size_t window);
+std::vector<double> anomaly_likelihood(const std::vector<double>& raw, size_t short_rows,
+                                       size_t long_rows);
+void suppress_repeats(std::vector<double>& scores, size_t span);
+
+}  // namespace envmon::eval::nab

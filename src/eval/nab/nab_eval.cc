@@ -1,0 +1,62 @@
+#include "eval/nab/nab_eval.h"
+
+namespace envmon::eval::nab {
+
+Result<std::vector<ProfileResult>> evaluate(const Corpus& corpus, const std::string& detector,
+                                            const DetectorParams& params) {
+  Scores scores;
+  scores.reserve(corpus.series.size());
+  for (const auto& s : corpus.series) {
+    auto r = run_detector(detector, s, params);
+    if (!r.ok()) return r.error().with_context(s.path);
+    scores.push_back(std::move(*r));
+  }
+  std::vector<ProfileResult> out;
+  for (const auto& p : corpus.profiles) {
+    auto r = score_corpus(corpus.series, scores, p);
+    if (!r.ok()) return r.error();
+    out.push_back(*r);
+  }
+  return out;
+}
+
+namespace {
+
+struct ParamField {
+  const char* name;
+  size_t DetectorParams::*field;
+};
+constexpr ParamField kParams[] = {{"window-rows", &DetectorParams::window_rows},
+                                  {"short-rows", &DetectorParams::short_rows},
+                                  {"long-rows", &DetectorParams::long_rows},
+                                  {"suppress-rows", &DetectorParams::suppress_rows},
+                                  {"lags", &DetectorParams::lags}};
+
+}  // namespace
+
+std::vector<std::string> detector_param_names() {
+  std::vector<std::string> out;
+  for (const auto& p : kParams) out.emplace_back(p.name);
+  return out;
+}
+
+Status set_detector_param(DetectorParams& params, const std::string& name, double value) {
+  for (const auto& p : kParams) {
+    if (name != p.name) continue;
+    if (!(value >= 1 && value <= 1e6) || value != static_cast<double>(static_cast<size_t>(value))) {
+      return Error(Errc::invalid_argument, "--" + name + ": expected a whole number 1..1000000");
+    }
+    params.*p.field = static_cast<size_t>(value);
+    return ok_status();
+  }
+  return Error(Errc::invalid_argument, "unknown detector parameter '" + name + "'");
+}
+
+std::string figure_name(const std::string& profile) {
+  if (profile == "standard") return "nab_standard";
+  if (profile == "reward_low_FP_rate") return "nab_low_fp";
+  if (profile == "reward_low_FN_rate") return "nab_low_fn";
+  return "nab_" + profile;
+}
+
+}  // namespace envmon::eval::nab

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "eval/nab/nab_corpus.h"
+#include "eval/nab/nab_detectors.h"
+#include "eval/nab/nab_scorer.h"
+
+namespace envmon::eval::nab {
+
+// The detector `envmon eval anomaly` and `bench/run nab` use unless told otherwise.
+inline constexpr const char* kDefaultDetector = "robust_zscore";
+
+// Runs a detector over every series of the corpus and scores it under every profile.
+Result<std::vector<ProfileResult>> evaluate(const Corpus& corpus, const std::string& detector,
+                                            const DetectorParams& params);
+
+// The tunable detector parameters by flag name (window-rows, short-rows, long-rows,
+// suppress-rows, lags), for the command line and the benchmark.
+std::vector<std::string> detector_param_names();
+Status set_detector_param(DetectorParams& params, const std::string& name, double value);
+
+// "standard" -> "nab_standard", "reward_low_FP_rate" -> "nab_low_fp", ... (figure names).
+std::string figure_name(const std::string& profile);
+
+}  // namespace envmon::eval::nab
