@@ -30,9 +30,11 @@ std::vector<config::SchemaDoc> file_lake_schema_docs() {
            raw_lake_schema().specs()}};
 }
 
-Result<RawLakeConfig> parse_raw_lake_config(const config::Node& settings) {
+Result<RawLakeConfig> parse_raw_lake_config(const config::Node& settings,
+                                            std::vector<std::string> other_keys) {
   RawLakeConfig out;
-  ENVMON_TRY(config::fill(settings, raw_lake_schema(), out, {"curated"}));
+  other_keys.push_back("curated");
+  ENVMON_TRY(config::fill(settings, raw_lake_schema(), out, other_keys));
   if (out.root.empty())
     return settings.child("root").error(Errc::config_bad_value, "must not be empty");
   return out;

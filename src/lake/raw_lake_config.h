@@ -22,6 +22,8 @@ struct RawLakeConfig {
 
 const config::Schema<RawLakeConfig>& raw_lake_schema();
 std::vector<config::SchemaDoc> file_lake_schema_docs();
-Result<RawLakeConfig> parse_raw_lake_config(const config::Node& settings);
+// `other_keys`: keys of the same block that another parser reads (the S3 backend's).
+Result<RawLakeConfig> parse_raw_lake_config(const config::Node& settings,
+                                            std::vector<std::string> other_keys = {});
 
 }  // namespace envmon::lake
