@@ -44,12 +44,12 @@ int RobustZScore::slot_of(Timestamp t, int32_t utc_offset_secs) const {
   return static_cast<int>(monday_based * 24 + hour_of_day);
 }
 
-Score RobustZScore::update(Timestamp t, double value, int32_t utc_offset_secs) {
+Score RobustZScore::score(Timestamp t, double value, int32_t utc_offset_secs) const {
   Score s;
   s.value = value;
   s.slot = slot_of(t, utc_offset_secs);
   if (!std::isfinite(value)) return s;
-  RollingWindow& slot = slots_[static_cast<size_t>(s.slot)];
+  const RollingWindow& slot = slots_[static_cast<size_t>(s.slot)];
   const RollingWindow& basis = slot.size() >= kMinSlotPoints ? slot : recent_;
   s.baseline = basis.empty() ? value : basis.median();
   s.residual = value - s.baseline;
@@ -61,7 +61,13 @@ Score RobustZScore::update(Timestamp t, double value, int32_t utc_offset_secs) {
       s.anomaly = std::abs(s.z) >= config_.threshold;
     }
   }
-  slot.push(value);
+  return s;
+}
+
+Score RobustZScore::update(Timestamp t, double value, int32_t utc_offset_secs) {
+  const Score s = score(t, value, utc_offset_secs);
+  if (!std::isfinite(value)) return s;
+  slots_[static_cast<size_t>(s.slot)].push(value);
   recent_.push(value);
   residuals_.push(s.residual);
   ++points_;

@@ -37,6 +37,9 @@ class RobustZScore {
   // `utc_offset_secs` places t in local time, where the daily cycle lives. Non-finite values
   // are not scored and leave the state alone (warm = false).
   Score update(Timestamp t, double value, int32_t utc_offset_secs = 0);
+  // Scores without learning: for values that must not shape the baseline (a reading the
+  // cleaner masked as a spike is still worth reporting, but not worth remembering).
+  Score score(Timestamp t, double value, int32_t utc_offset_secs = 0) const;
 
   const RobustZScoreConfig& config() const { return config_; }
   size_t points() const { return points_; }

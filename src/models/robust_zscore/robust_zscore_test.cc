@@ -96,6 +96,8 @@ TEST(RobustZScoreTest, WarmsUpBeforeScoringAndSkipsMissingValues) {
   }
   EXPECT_FALSE(d.update(t0, std::nan("")).warm);
   EXPECT_EQ(d.points(), 10u);
+  EXPECT_TRUE(d.score(t0 + Millis(11 * 300000), 500).anomaly);  // scored, not learned
+  EXPECT_EQ(d.points(), 10u);
   const Score sc = d.update(t0 + Millis(11 * 300000), 20);
   EXPECT_TRUE(sc.warm);
   EXPECT_DOUBLE_EQ(sc.scale, cfg.min_scale);  // a flat series: the floor, not a zero divide

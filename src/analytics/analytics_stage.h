@@ -1,0 +1,57 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "analytics/analytics_config.h"
+#include "analytics/online_scorer.h"
+#include "bus/bus.h"
+#include "core/clock.h"
+#include "core/component.h"
+#include "core/metrics.h"
+
+namespace envmon::analytics {
+
+// The online scoring stage: `workers` members of consumer group "analytics" on topic curated,
+// each with its own OnlineScorer (a station maps to one partition, so its detectors live in one
+// member). Anomalies go to topic anomalies (key: station); a curated message that does not
+// decode goes to dead-letter with the reason. Curated offsets are committed only after the
+// batch's outputs were sent and flushed (at-least-once; the store's anomaly upsert is keyed by
+// (station, metric, at, detector), so a re-scored batch changes nothing).
+class AnalyticsStage {
+ public:
+  static constexpr const char* kGroup = "analytics";
+
+  AnalyticsStage(AnalyticsConfig config, bus::Bus& bus, MetricsRegistry& registry,
+                 const Clock& clock);
+  ~AnalyticsStage();
+  AnalyticsStage(const AnalyticsStage&) = delete;
+  AnalyticsStage& operator=(const AnalyticsStage&) = delete;
+
+  Status start();
+  // Drains: members keep scoring until a poll finds no curated lag, then return. Idempotent.
+  void stop();
+  int64_t scored_messages() const { return scored_.load(); }
+  int64_t anomalies() const { return anomalies_.load(); }
+
+ private:
+  struct Worker;
+  void run(Worker& w);
+  void handle_batch(Worker& w, const std::vector<bus::Message>& batch);
+  bool send_all(Worker& w);
+  void count_skips(Worker& w);
+
+  AnalyticsConfig config_;
+  bus::Bus& bus_;
+  ComponentContext ctx_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  StopToken stop_;
+  std::atomic<int64_t> scored_{0};
+  std::atomic<int64_t> anomalies_{0};
+};
+
+}  // namespace envmon::analytics
