@@ -115,6 +115,15 @@ Status PgConnection::exec(const std::string& sql) {
   return pg_error(r.get(), conn_.get(), "postgres");
 }
 
+Result<bool> PgConnection::exec_tolerating(const std::string& sql, std::string_view tolerated) {
+  PgResultPtr r(PQexec(conn_.get(), sql.c_str()));
+  const auto st = PQresultStatus(r.get());
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return true;
+  const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+  if (state != nullptr && tolerated == state) return false;
+  return pg_error(r.get(), conn_.get(), "postgres");
+}
+
 Result<Rows> PgConnection::query(const std::string& sql, const Params& p) {
   PgResultPtr r(PQexecParams(conn_.get(), sql.c_str(), p.size(), nullptr, p.values(), nullptr,
                              nullptr, 0));

@@ -73,6 +73,9 @@ class PgConnection {
   explicit PgConnection(std::unique_ptr<PGconn, PgConnDeleter> c) : conn_(std::move(c)) {}
 
   Status exec(const std::string& sql);                          // one or more statements
+  // exec(), but an error with SQLSTATE `tolerated` answers false instead (the transaction is
+  // then aborted: the caller rolls back to a savepoint).
+  Result<bool> exec_tolerating(const std::string& sql, std::string_view tolerated);
   Result<Rows> query(const std::string& sql, const Params& p);  // one statement, $1.. params
   Status command(const std::string& sql, const Params& p);
   // COPY ... FROM STDIN (FORMAT binary) with `data` a complete PGCOPY stream.

@@ -28,6 +28,12 @@ CREATE TEMP TABLE IF NOT EXISTS stage_dead_letters (
   at timestamptz) ON COMMIT DELETE ROWS;
 )sql";
 
+// New rows (the common case) go in by a plain INSERT, as fast as COPY into the table; when any
+// key exists already (a replay, a revision) it fails on the first one and the merge runs.
+constexpr const char* kInsertNewMeasurements =
+    "SAVEPOINT fresh; INSERT INTO measurements SELECT * FROM stage_measurements";
+constexpr const char* kUniqueViolation = "23505";
+
 // Merges: an unchanged row is not rewritten (IS DISTINCT FROM), so a replay writes nothing.
 constexpr const char* kMergeMeasurements =
     "INSERT INTO measurements AS m SELECT * FROM stage_measurements "
@@ -131,6 +137,16 @@ std::string encode_dead_letters(const std::vector<DeadLetter>& dead_letters) {
   return e.finish();
 }
 
+// Measurements: binary COPY into staging, then the optimistic insert or the merge.
+Status copy_measurements(PgConnection& c, const std::string& data) {
+  ENVMON_TRY(c.copy_in("COPY stage_measurements FROM STDIN (FORMAT binary)", data));
+  auto fresh = c.exec_tolerating(kInsertNewMeasurements, kUniqueViolation);
+  if (!fresh.ok()) return fresh.error();
+  if (*fresh) return c.exec("RELEASE SAVEPOINT fresh");
+  ENVMON_TRY(c.exec("ROLLBACK TO SAVEPOINT fresh"));
+  return c.exec(kMergeMeasurements);
+}
+
 // COPY `data` into `stage` and run `merge`; nothing when there are no rows.
 Status copy_merge(PgConnection& c, const char* stage, const std::string& data, bool empty,
                   const char* merge) {
@@ -217,7 +233,7 @@ Status PgStore::merge_batch(PgConnection& c, const WriteBatch& batch) {
   const std::string dead = encode_dead_letters(batch.dead_letters);
   const bool no_readings = n == 0;
   return in_transaction(c, [&](PgConnection& tx) -> Status {
-    ENVMON_TRY(copy_merge(tx, "stage_measurements", rows, no_readings, kMergeMeasurements));
+    if (!no_readings) ENVMON_TRY(copy_measurements(tx, rows));
     ENVMON_TRY(copy_merge(tx, "stage_latest", latest, no_readings, kMergeLatest));
     ENVMON_TRY(copy_merge(tx, "stage_progress", progress, no_readings, kMergeProgress));
     ENVMON_TRY(copy_merge(tx, "stage_aggregates", aggregates, batch.aggregates.empty(),

@@ -16,10 +16,11 @@ if(ENVMON_BUILD_TESTS)
   # ENVMON_PG_DSN they skip.
   set(ENVMON_PG_TEST_DIR ${CMAKE_BINARY_DIR}/pg-test)
   set(ENVMON_PG_TEST_PORT 15433)
+  # Cached so tests/integration/postgres (the API on PostgreSQL) uses the same server.
   set(ENVMON_PG_TEST_ENV
     "ENVMON_PG_DSN=host=127.0.0.1 port=${ENVMON_PG_TEST_PORT} dbname=envmon user=envmon"
     "ENVMON_PG_PASSWORD=envmon-test" "ENVMON_PG_DIR=${ENVMON_PG_TEST_DIR}"
-    "ENVMON_PG_PORT=${ENVMON_PG_TEST_PORT}")
+    "ENVMON_PG_PORT=${ENVMON_PG_TEST_PORT}" CACHE INTERNAL "")
   add_test(NAME postgres_server_start
            COMMAND ${PROJECT_SOURCE_DIR}/scripts/postgres/server start
                    --port ${ENVMON_PG_TEST_PORT} --dir ${ENVMON_PG_TEST_DIR})

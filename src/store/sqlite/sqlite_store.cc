@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <thread>
 #include <string>
-#include <unordered_map>
 
+#include "store/batch_reduce.h"
 #include "store/sqlite/migrations.h"
 
 namespace envmon::store::sqlite {
@@ -235,40 +235,24 @@ Status SqliteStore::write_readings(const WriteBatch& batch, size_t first, size_t
   return ok_status();
 }
 
-// Reduces the chunk to the newest row per series and the newest ingest per (source, station)
-// in memory, so `latest` and `source_progress` cost one upsert per series, not per row.
+// The chunk reduced in memory (store/batch_reduce.h), so `latest` and `source_progress` cost
+// one upsert per series, not per row.
 Status SqliteStore::write_latest_and_progress(const WriteBatch& batch, size_t first, size_t last) {
-  std::unordered_map<std::string, std::pair<const Reading*, const Measurement*>> newest;
-  std::unordered_map<std::string, std::pair<const Reading*, Timestamp>> progress;
-  std::string key;
-  for (size_t i = first; i < last; ++i) {
-    const Reading& r = batch.readings[i];
-    key = r.source.get() + '\x1f' + r.station.id.get();
-    auto [pit, pnew] = progress.try_emplace(key, &r, r.ingested_at);
-    if (!pnew && r.ingested_at > pit->second.second) pit->second = {&r, r.ingested_at};
-    for (const Measurement& m : r.measurements) {
-      key.resize(r.source.get().size() + 1 + r.station.id.get().size());
-      key += '\x1f';
-      key += metric_id(m.metric);
-      auto [it, inserted] = newest.try_emplace(key, &r, &m);
-      if (!inserted && r.observed_at >= it->second.first->observed_at) it->second = {&r, &m};
-    }
-  }
   auto lt = writer_->prepare(kUpsertLatest);
   if (!lt.ok()) return lt.error();
-  for (const auto& [k, rm] : newest) {
-    bind_measurement(*lt, *rm.first, *rm.second);
+  for (const RowRef& row : newest_per_series(batch, first, last)) {
+    bind_measurement(*lt, *row.reading, *row.measurement);
     // kUpsertLatest orders columns (station, metric, source, observed_at): rebind 3 and 4.
-    lt->bind(3, std::string_view(rm.first->source.get()));
-    lt->bind(4, to_unix_ms(rm.first->observed_at));
+    lt->bind(3, std::string_view(row.reading->source.get()));
+    lt->bind(4, to_unix_ms(row.reading->observed_at));
     ENVMON_TRY(lt->run());
   }
   auto pg = writer_->prepare(kUpsertProgress);
   if (!pg.ok()) return pg.error();
-  for (const auto& [k, p] : progress) {
-    pg->bind(1, std::string_view(p.first->source.get()));
-    pg->bind(2, std::string_view(p.first->station.id.get()));
-    pg->bind(3, to_unix_ms(p.second));
+  for (const Reading* r : newest_ingest_per_station(batch, first, last)) {
+    pg->bind(1, std::string_view(r->source.get()));
+    pg->bind(2, std::string_view(r->station.id.get()));
+    pg->bind(3, to_unix_ms(r->ingested_at));
     ENVMON_TRY(pg->run());
   }
   return ok_status();

@@ -273,6 +273,8 @@ TEST_F(SqliteStoreTest, ReadersRunWhileTheWriterWrites) {
     ASSERT_TRUE(
         s->write(hour_of_readings("delhi", kT0 + Seconds(3600) * i, 12, Millis(300000))).ok());
   }
+  // The readers must have run at least once (under load they may start after the writes).
+  while (reads.load() == 0) std::this_thread::yield();
   done.store(true);
   for (auto& t : readers)
     t.join();

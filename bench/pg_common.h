@@ -1,0 +1,65 @@
+#pragma once
+// Shared by bench/pg_ingest and bench/pg_query: the server from the environment (bench/pg_run
+// starts one), a fresh schema, deterministic curated readings, JSON-line output.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_store.h"
+
+namespace envmon::bench {
+
+inline store::postgres::PgStoreConfig pg_config() {
+  store::postgres::PgStoreConfig cfg;
+  const char* dsn = std::getenv("ENVMON_PG_DSN");
+  const char* pw = std::getenv("ENVMON_PG_PASSWORD");
+  if (dsn == nullptr) {
+    std::fprintf(stderr, "ENVMON_PG_DSN is not set (run through bench/run pg-ingest|pg-query)\n");
+    std::exit(2);
+  }
+  cfg.dsn = dsn;
+  cfg.password = pw == nullptr ? "" : pw;
+  return cfg;
+}
+
+inline void fresh_schema(const store::postgres::PgStoreConfig& cfg) {
+  auto c = store::postgres::PgConnection::connect(cfg.dsn, cfg.password, 5);
+  if (!c.ok() || !(*c)->exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public").ok()) {
+    std::fprintf(stderr, "cannot reset the schema\n");
+    std::exit(1);
+  }
+}
+
+inline void figure(const char* name, double value, const char* unit) {
+  std::printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n", name, value, unit);
+  std::fflush(stdout);
+}
+
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+inline constexpr Metric kBenchMetrics[] = {Metric::temperature, Metric::humidity, Metric::pressure,
+                                           Metric::wind_speed,  Metric::pm25,     Metric::pm10,
+                                           Metric::o3,          Metric::no2,      Metric::co,
+                                           Metric::aqi_us};
+
+// One reading of `metrics` measurements for station `s` at step `k` (5 minutes apart).
+inline Reading bench_reading(int s, int64_t k, int metrics, Timestamp t0) {
+  Reading r;
+  r.source = SourceId("sim");
+  r.station.id = StationId("st" + std::to_string(s));
+  r.observed_at = t0 + Seconds(300 * k);
+  r.ingested_at = r.observed_at + Seconds(5);
+  for (int m = 0; m < metrics; ++m) {
+    const double v = 50 + 20 * std::sin(0.01 * static_cast<double>(k) + s + m) + (k * 7 + s) % 13;
+    r.measurements.push_back({kBenchMetrics[m], v, std::nan(""), "", 0});
+  }
+  return r;
+}
+
+}  // namespace envmon::bench
