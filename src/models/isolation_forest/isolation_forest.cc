@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -140,6 +141,7 @@ Result<IsolationForest> IsolationForest::fit(FeatureView x, const IsolationFores
     builder.grow_tree(sample);
   }
   forest.nodes_.shrink_to_fit();
+  forest.build_complete_trees();
   return forest;
 }
 
@@ -162,9 +164,112 @@ double IsolationForest::score(std::span<const double> row) const {
   return std::exp2(-mean / norm_);
 }
 
+int IsolationForest::tree_depth() const {
+  int deepest = 0;
+  std::vector<std::pair<uint32_t, int>> stack;
+  for (uint32_t r : roots_) {
+    stack.emplace_back(r, 0);
+    while (!stack.empty()) {
+      auto [i, dep] = stack.back();
+      stack.pop_back();
+      deepest = std::max(deepest, dep);
+      if (nodes_[i].feature >= 0) {
+        stack.emplace_back(nodes_[i].left, dep + 1);
+        stack.emplace_back(nodes_[i].left + 1, dep + 1);
+      }
+    }
+  }
+  return deepest;
+}
+
+void IsolationForest::build_complete_trees() {
+  constexpr int kMaxCompleteDepth = 12;  // 4095 splits a tree; deeper forests walk the nodes
+  complete_depth_ = 0;
+  complete_split_.clear();
+  complete_feature_.clear();
+  complete_leaf_.clear();
+  const int depth = tree_depth();
+  if (depth > kMaxCompleteDepth || features_ > 65535) return;
+  complete_depth_ = std::max(depth, 1);
+  const size_t inner = (size_t{1} << complete_depth_) - 1;
+  const size_t leaves = inner + 1;
+  // Padding splits compare against +inf: every finite value goes left, and all leaves below a
+  // padded node carry the same value anyway.
+  complete_split_.assign(roots_.size() * inner, std::numeric_limits<double>::infinity());
+  complete_feature_.assign(roots_.size() * inner, 0);
+  complete_leaf_.assign(roots_.size() * leaves, 0.0);
+  struct Item {
+    uint32_t node;
+    size_t heap;
+    int dep;
+  };
+  std::vector<Item> stack;
+  for (size_t t = 0; t < roots_.size(); ++t) {
+    stack.push_back({roots_[t], 0, 0});
+    while (!stack.empty()) {
+      const Item it = stack.back();
+      stack.pop_back();
+      const Node& n = nodes_[it.node];
+      if (n.feature >= 0) {
+        complete_split_[t * inner + it.heap] = n.value;
+        complete_feature_[t * inner + it.heap] = static_cast<uint16_t>(n.feature);
+        stack.push_back({n.left, 2 * it.heap + 1, it.dep + 1});
+        stack.push_back({n.left + 1, 2 * it.heap + 2, it.dep + 1});
+        continue;
+      }
+      const size_t span = size_t{1} << (complete_depth_ - it.dep);
+      const size_t first = (it.heap + 1) * span - 1 - inner;
+      std::fill_n(complete_leaf_.begin() + static_cast<std::ptrdiff_t>(t * leaves + first), span,
+                  static_cast<double>(it.dep) + n.value);
+    }
+  }
+}
+
 void IsolationForest::score_batch(FeatureView x, std::span<double> out) const {
   const size_t n = std::min(x.rows(), out.size());
-  for (size_t i = 0; i < n; ++i) out[i] = score(x.row(i));
+  if (complete_depth_ == 0) {
+    for (size_t i = 0; i < n; ++i) out[i] = score(x.row(i));
+    return;
+  }
+  // Tree-major over blocks of rows: one tree stays in cache while a block walks it, and the
+  // fixed-length walks have no unpredictable branches, so the CPU overlaps rows.
+  constexpr size_t kBlock = 256;
+  const size_t inner = (size_t{1} << complete_depth_) - 1;
+  const size_t d = x.cols;
+  double depth[kBlock];
+  for (size_t b = 0; b < n; b += kBlock) {
+    const size_t m = std::min(kBlock, n - b);
+    std::fill(depth, depth + m, 0.0);
+    const double* rows = x.data.data() + b * d;
+    for (size_t t = 0; t < roots_.size(); ++t) {
+      const double* split = complete_split_.data() + t * inner;
+      const uint16_t* feature = complete_feature_.data() + t * inner;
+      const double* leaf = complete_leaf_.data() + t * (inner + 1);
+      // Sixteen walks in lock-step: independent load chains instead of one.
+      constexpr size_t kLanes = 16;
+      size_t r = 0;
+      for (; r + kLanes <= m; r += kLanes) {
+        size_t k[kLanes] = {};
+        const double* row = rows + r * d;
+        for (int level = 0; level < complete_depth_; ++level) {
+          for (size_t l = 0; l < kLanes; ++l) {
+            k[l] = 2 * k[l] + 1 + static_cast<size_t>(!(row[l * d + feature[k[l]]] < split[k[l]]));
+          }
+        }
+        for (size_t l = 0; l < kLanes; ++l) depth[r + l] += leaf[k[l] - inner];
+      }
+      for (; r < m; ++r) {
+        const double* row = rows + r * d;
+        size_t k = 0;
+        for (int level = 0; level < complete_depth_; ++level) {
+          k = 2 * k + 1 + static_cast<size_t>(!(row[feature[k]] < split[k]));
+        }
+        depth[r] += leaf[k - inner];
+      }
+    }
+    const double scale = 1.0 / (static_cast<double>(roots_.size()) * norm_);
+    for (size_t r = 0; r < m; ++r) out[b + r] = std::exp2(-depth[r] * scale);
+  }
 }
 
 Explanation IsolationForest::explain(std::span<const double> row) const {
@@ -251,6 +356,7 @@ Result<IsolationForest> IsolationForest::load(std::string_view in) {
       return bad("node " + std::to_string(i) + " is malformed");
     }
   }
+  f.build_complete_trees();
   return f;
 }
 

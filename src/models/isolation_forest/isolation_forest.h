@@ -60,12 +60,24 @@ class IsolationForest {
   class Builder;
 
   double path_length(std::span<const double> row, uint32_t root) const;
+  // Rebuilds the fixed-depth copy of the trees that score_batch walks (after fit and load).
+  void build_complete_trees();
+  int tree_depth() const;
 
   std::vector<Node> nodes_;
   std::vector<uint32_t> roots_;
   size_t features_ = 0;
   size_t sample_size_ = 0;
   double norm_ = 1;  // c(sample_size)
+
+  // The same trees as complete binary trees of depth `complete_depth_` in heap order (children
+  // of k at 2k+1 and 2k+2): a leaf above the bottom is padded with splits that keep its value
+  // whichever way a row goes, so every walk takes exactly that many branch-free steps. Empty
+  // when the trees are too deep for it (score_batch then walks the nodes).
+  int complete_depth_ = 0;
+  std::vector<double> complete_split_;      // trees x (2^D - 1)
+  std::vector<uint16_t> complete_feature_;  // trees x (2^D - 1)
+  std::vector<double> complete_leaf_;       // trees x 2^D: depth + c(leaf size)
 };
 
 }  // namespace envmon::models::isolation_forest
