@@ -8,6 +8,7 @@
 
 #include "eval/nab/nab_scorer.h"
 #include "models/isolation_forest/isolation_forest.h"
+#include "models/robust_zscore/robust_zscore.h"
 
 namespace envmon::eval::nab {
 namespace {
@@ -55,11 +56,19 @@ void keep_rising_edges(std::vector<double>& s, size_t span) {
   }
 }
 
-std::vector<double> likelihood_scores(const Series& s, const std::vector<double>& raw,
-                                      const DetectorParams& p) {
-  auto out = anomaly_likelihood(raw, p.short_rows, p.long_rows);
-  suppress_repeats(out, p.suppress_rows);
-  (void)s;
+std::vector<double> novelty(const std::vector<double>& raw, const DetectorParams& p) {
+  return p.novelty == Novelty::record ? record_novelty(raw, p.short_rows, p.long_rows)
+                                      : anomaly_likelihood(raw, p.short_rows, p.long_rows);
+}
+
+std::vector<double> short_means(const std::vector<double>& raw, size_t short_rows) {
+  std::vector<double> out(raw.size(), 0.0);
+  double acc = 0;
+  for (size_t t = 0; t < raw.size(); ++t) {
+    acc += raw[t];
+    if (t >= short_rows) acc -= raw[t - short_rows];
+    out[t] = acc / static_cast<double>(std::min(t + 1, short_rows));
+  }
   return out;
 }
 
@@ -67,6 +76,26 @@ std::vector<double> robust_zscore_raw(const Series& s, const DetectorParams& p) 
   auto z = signed_robust_z(s.values, p.window_rows);
   for (double& v : z) v = std::log1p(std::fabs(v));
   return z;
+}
+
+// The product's streaming detector (models/robust_zscore): residuals from an hour-of-day
+// seasonal median. Its scale floor is in the metric's unit, so here it comes from the series'
+// probationary rows (NAB series span many orders of magnitude).
+std::vector<double> seasonal_zscore_raw(const Series& s, const DetectorParams& p) {
+  namespace rz = models::robust_zscore;
+  rz::RobustZScoreConfig cfg;
+  const size_t prob = std::max<size_t>(probationary_rows(s.size()), 1);
+  double abs_mean = 0;
+  for (size_t i = 0; i < prob; ++i) abs_mean += std::fabs(s.values[i]) / static_cast<double>(prob);
+  cfg.min_scale = 1e-3 * abs_mean + 1e-9;
+  cfg.residual_window_points = static_cast<int64_t>(p.window_rows);
+  rz::RobustZScore det(cfg);
+  std::vector<double> out(s.size(), 0.0);
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto sc = det.update(from_unix_ms(s.unix_secs[i] * 1000), s.values[i]);
+    out[i] = std::log1p(std::min(std::fabs(sc.z), kMaxZ));
+  }
+  return out;
 }
 
 // Isolation forest over lagged residual windows, fitted on the probationary rows.
@@ -93,6 +122,7 @@ const std::map<std::string, RawFn>& raw_detectors() {
   static const std::map<std::string, RawFn> table = {
       {"robust_zscore", robust_zscore_raw},
       {"iforest", iforest_raw},
+      {"seasonal_zscore", seasonal_zscore_raw},
   };
   return table;
 }
@@ -113,13 +143,7 @@ std::vector<double> trailing_robust_z(const std::vector<double>& x, size_t windo
 std::vector<double> anomaly_likelihood(const std::vector<double>& raw, size_t short_rows,
                                        size_t long_rows) {
   const size_t n = raw.size();
-  std::vector<double> mean_short(n, 0.0);
-  double acc = 0;
-  for (size_t t = 0; t < n; ++t) {
-    acc += raw[t];
-    if (t >= short_rows) acc -= raw[t - short_rows];
-    mean_short[t] = acc / static_cast<double>(std::min(t + 1, short_rows));
-  }
+  const std::vector<double> mean_short = short_means(raw, short_rows);
   // Long-term mean and deviation of the short-term means over the previous long_rows rows.
   std::vector<double> out(n, 0.0);
   double sum = 0, sum2 = 0;
@@ -142,6 +166,23 @@ std::vector<double> anomaly_likelihood(const std::vector<double>& raw, size_t sh
   return out;
 }
 
+std::vector<double> record_novelty(const std::vector<double>& raw, size_t short_rows,
+                                   size_t long_rows) {
+  const std::vector<double> m = short_means(raw, short_rows);
+  std::vector<double> out(m.size(), 0.0);
+  std::deque<size_t> q;  // sliding maximum of m over the previous long_rows rows
+  for (size_t t = 0; t < m.size(); ++t) {
+    while (!q.empty() && q.front() + long_rows < t) q.pop_front();
+    if (t >= 10 && !q.empty()) {
+      const double ratio = m[t] / std::max(m[q.front()], 1e-6);
+      out[t] = ratio / (ratio + 1.0);
+    }
+    while (!q.empty() && m[q.back()] <= m[t]) q.pop_back();
+    q.push_back(t);
+  }
+  return out;
+}
+
 void suppress_repeats(std::vector<double>& scores, size_t span) {
   if (span > 0) keep_rising_edges(scores, span);
 }
@@ -149,8 +190,8 @@ void suppress_repeats(std::vector<double>& scores, size_t span) {
 Result<std::vector<double>> run_detector(const std::string& name, const Series& s,
                                          const DetectorParams& params) {
   if (name == "ensemble") {
-    auto a = anomaly_likelihood(robust_zscore_raw(s, params), params.short_rows, params.long_rows);
-    const auto b = anomaly_likelihood(iforest_raw(s, params), params.short_rows, params.long_rows);
+    auto a = novelty(seasonal_zscore_raw(s, params), params);
+    const auto b = novelty(iforest_raw(s, params), params);
     for (size_t i = 0; i < a.size(); ++i) a[i] = 0.5 * (a[i] + b[i]);
     suppress_repeats(a, params.suppress_rows);
     return a;
@@ -161,7 +202,9 @@ Result<std::vector<double>> run_detector(const std::string& name, const Series& 
     for (const auto& n : detector_names()) names += (names.empty() ? "" : ", ") + n;
     return Error(Errc::invalid_argument, "unknown detector '" + name + "' (choices: " + names + ")");
   }
-  return likelihood_scores(s, it->second(s, params), params);
+  auto out = novelty(it->second(s, params), params);
+  suppress_repeats(out, params.suppress_rows);
+  return out;
 }
 
 }  // namespace envmon::eval::nab

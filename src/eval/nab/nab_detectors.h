@@ -19,7 +19,14 @@ namespace envmon::eval::nab {
 //  - suppression: a row keeps its score only if it beats every score of the previous rows
 //    within the suppression span, so one event fires once instead of once per row (NAB charges
 //    every false-positive row).
+// How the raw deviation becomes a score comparable across series.
+enum class Novelty {
+  gaussian,  // (short mean - long mean) / long sd, Numenta's anomaly likelihood idea
+  record,    // short mean relative to the largest short mean of the long window
+};
+
 struct DetectorParams {
+  Novelty novelty = Novelty::record;
   size_t window_rows = 288;      // trailing window of the robust z-score
   size_t short_rows = 5;         // short-term mean of the likelihood
   size_t long_rows = 2000;       // long-term distribution of the likelihood
@@ -37,6 +44,8 @@ Result<std::vector<double>> run_detector(const std::string& name, const Series& 
 std::vector<double> trailing_robust_z(const std::vector<double>& x, size_t window);
 std::vector<double> anomaly_likelihood(const std::vector<double>& raw, size_t short_rows,
                                        size_t long_rows);
+std::vector<double> record_novelty(const std::vector<double>& raw, size_t short_rows,
+                                   size_t long_rows);
 void suppress_repeats(std::vector<double>& scores, size_t span);
 
 }  // namespace envmon::eval::nab

@@ -41,6 +41,11 @@ std::vector<std::string> detector_param_names() {
 }
 
 Status set_detector_param(DetectorParams& params, const std::string& name, double value) {
+  if (name == "novelty") {  // 0 gaussian, 1 record
+    if (value != 0 && value != 1) return Error(Errc::invalid_argument, "--novelty: 0 or 1");
+    params.novelty = value == 0 ? Novelty::gaussian : Novelty::record;
+    return ok_status();
+  }
   for (const auto& p : kParams) {
     if (name != p.name) continue;
     if (!(value >= 1 && value <= 1e6) || value != static_cast<double>(static_cast<size_t>(value))) {
