@@ -23,7 +23,7 @@ struct BacktestConfig {
   int64_t validation_origins = 8;
   int64_t origin_spacing_hours = 61;
   int64_t season_hours = 24;
-  int64_t min_history_hours = 60 * 24;  // before the first validation origin
+  int64_t min_history_hours = 28 * 24;  // before the first validation origin
 };
 
 struct ModelEntry {

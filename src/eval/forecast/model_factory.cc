@@ -61,4 +61,30 @@ Result<std::unique_ptr<Forecaster>> load_model(std::string_view bytes) {
   return Error(Errc::decode_field, "saved model: unknown or missing kind '" + kind + "'");
 }
 
+Result<models::History> dataset_history(const Dataset& d, std::string_view target) {
+  features::Raw column;
+  if (target == "pm25") {
+    column = features::Raw::pm25;
+  } else if (target == "temperature") {
+    column = features::Raw::temperature;
+  } else {
+    return Error(Errc::invalid_argument,
+                 "unknown target '" + std::string(target) + "' (pm25 or temperature)");
+  }
+  if (d.frame.present(column) == 0) {
+    return Error(Errc::invalid_argument, d.path + ": the " + std::string(layout_name(d.layout)) +
+                                             " layout has no " + std::string(target) + " values");
+  }
+  models::History h;
+  h.y = d.frame.col(column);
+  h.start_unix = d.frame.start_unix;
+  h.utc_offset_secs = d.frame.utc_offset_secs;
+  h.frame = &d.frame;
+  return h;
+}
+
+std::string_view target_unit(std::string_view target) {
+  return target == "pm25" ? "ug/m3" : "degC";
+}
+
 }  // namespace envmon::eval

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "eval/datasets/datasets.h"
 #include "models/forecaster/forecaster.h"
 
 namespace envmon::eval {
@@ -26,5 +27,11 @@ Result<std::unique_ptr<models::Forecaster>> make_model(std::string_view name,
                                                        const ModelOptions& options);
 // Any saved model (ensembles too), dispatched on the envelope's kind.
 Result<std::unique_ptr<models::Forecaster>> load_model(std::string_view bytes);
+
+// The target column of a dataset as a forecasting history (covariates attached). `target` is
+// pm25 or temperature; a dataset without any value of it is an error naming the file.
+Result<models::History> dataset_history(const Dataset& d, std::string_view target);
+// The unit of a target's errors (MAE, RMSE) in reports.
+std::string_view target_unit(std::string_view target);
 
 }  // namespace envmon::eval
