@@ -5,8 +5,10 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <span>
 
 #include "eval/nab/nab_scorer.h"
+#include "models/autoencoder/autoencoder.h"
 #include "models/isolation_forest/isolation_forest.h"
 #include "models/robust_zscore/robust_zscore.h"
 
@@ -98,21 +100,44 @@ std::vector<double> seasonal_zscore_raw(const Series& s, const DetectorParams& p
   return out;
 }
 
-// Isolation forest over lagged residual windows, fitted on the probationary rows.
-std::vector<double> iforest_raw(const Series& s, const DetectorParams& p) {
+// Lagged robust residuals as feature vectors: row t holds z_t, z_{t-1}, ..., z_{t-lags+1}.
+std::vector<double> lagged_residuals(const Series& s, const DetectorParams& p) {
   const auto z = signed_robust_z(s.values, p.window_rows);
   const size_t d = p.lags;
   std::vector<double> feats(s.size() * d, 0.0);
   for (size_t t = 0; t < s.size(); ++t) {
     for (size_t k = 0; k < d && k <= t; ++k) feats[t * d + k] = z[t - k];
   }
-  const size_t train_end = std::max(probationary_rows(s.size()), std::min<size_t>(s.size(), 2 * d));
-  std::vector<double> train(feats.begin() + static_cast<std::ptrdiff_t>(d * d),
-                            feats.begin() + static_cast<std::ptrdiff_t>(train_end * d));
+  return feats;
+}
+
+// The probationary rows' feature vectors (after the first `lags` rows): the training set.
+std::span<const double> training_rows(const Series& s, const std::vector<double>& feats,
+                                      size_t d) {
+  const size_t end = std::max(probationary_rows(s.size()), std::min<size_t>(s.size(), 2 * d));
+  return std::span<const double>(feats).subspan(d * d, (end - d) * d);
+}
+
+// Isolation forest over lagged residual windows, fitted on the probationary rows.
+std::vector<double> iforest_raw(const Series& s, const DetectorParams& p) {
+  const auto feats = lagged_residuals(s, p);
   std::vector<double> out(s.size(), 0.0);
-  auto forest = iforest::IsolationForest::fit({train, d}, iforest::IsolationForestConfig{});
+  auto forest = iforest::IsolationForest::fit({training_rows(s, feats, p.lags), p.lags},
+                                              iforest::IsolationForestConfig{});
   if (!forest.ok()) return out;
-  forest->score_batch({feats, d}, out);
+  forest->score_batch({feats, p.lags}, out);
+  return out;
+}
+
+// Autoencoder reconstruction error of the same lagged windows, fitted on the probationary rows.
+std::vector<double> autoencoder_raw(const Series& s, const DetectorParams& p) {
+  namespace ae = models::autoencoder;
+  const auto feats = lagged_residuals(s, p);
+  ae::AutoencoderConfig cfg;
+  auto model = ae::Autoencoder::fit(training_rows(s, feats, p.lags), p.lags, cfg);
+  if (!model.ok()) return std::vector<double>(s.size(), 0.0);
+  auto out = model->score_batch(feats);
+  for (double& v : out) v = std::log1p(v);
   return out;
 }
 
@@ -122,6 +147,7 @@ const std::map<std::string, RawFn>& raw_detectors() {
   static const std::map<std::string, RawFn> table = {
       {"robust_zscore", robust_zscore_raw},
       {"iforest", iforest_raw},
+      {"autoencoder", autoencoder_raw},
       {"seasonal_zscore", seasonal_zscore_raw},
   };
   return table;
