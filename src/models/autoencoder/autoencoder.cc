@@ -10,6 +10,8 @@
 #include <random>
 #include <sstream>
 
+#include "models/explanation/explanation.h"
+
 namespace envmon::models::autoencoder {
 namespace {
 
@@ -148,6 +150,11 @@ Reconstruction Autoencoder::explain(std::span<const double> row) const {
     for (double& s : r.feature_share) s /= total;
   }
   return r;
+}
+
+std::string Autoencoder::explanation_json(const Reconstruction& r,
+                                          const std::vector<std::string>& names) {
+  return feature_share_json("autoencoder", r.score, r.feature_share, names);
 }
 
 std::string Autoencoder::save() const {

@@ -32,6 +32,10 @@ class Autoencoder {
   size_t features() const;
   std::vector<double> score_batch(std::span<const double> data) const;  // one score per row
   Reconstruction explain(std::span<const double> row) const;
+  // The anomaly record's explanation: {"detector", "score", "top_feature", "features": {name:
+  // share of the squared error}}; missing names become "f<i>".
+  static std::string explanation_json(const Reconstruction& r,
+                                      const std::vector<std::string>& names);
 
   // Versioned: "EMAUTOENC" magic, format version, config, standardisation, torch weights.
   std::string save() const;

@@ -45,6 +45,8 @@ TEST(Autoencoder, OffCurveRowsScoreHigherAndTheBrokenFeatureExplainsIt) {
   ASSERT_EQ(r.feature_share.size(), 4u);
   const auto top = std::max_element(r.feature_share.begin(), r.feature_share.end());
   EXPECT_EQ(top - r.feature_share.begin(), 3);
+  const std::string json = Autoencoder::explanation_json(r, {"a", "b", "c", "d"});
+  EXPECT_NE(json.find("\"top_feature\":\"d\""), std::string::npos) << json;
 }
 
 TEST(Autoencoder, SameSeedSameScoresAndSaveLoadRoundTrips) {

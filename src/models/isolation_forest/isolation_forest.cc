@@ -7,6 +7,8 @@
 #include <numeric>
 #include <random>
 
+#include "models/explanation/explanation.h"
+
 namespace envmon::models::isolation_forest {
 namespace {
 
@@ -297,6 +299,11 @@ Explanation IsolationForest::explain(std::span<const double> row) const {
     for (double& s : e.feature_share) s /= total;
   }
   return e;
+}
+
+std::string IsolationForest::explanation_json(const Explanation& e,
+                                              const std::vector<std::string>& names) {
+  return feature_share_json("isolation_forest", e.score, e.feature_share, names);
 }
 
 std::string IsolationForest::save() const {

@@ -39,6 +39,9 @@ class IsolationForest {
   // out[i] = score(x.row(i)).
   void score_batch(FeatureView x, std::span<double> out) const;
   Explanation explain(std::span<const double> row) const;
+  // The anomaly record's explanation: {"detector", "score", "top_feature", "features": {name:
+  // share}}; `names` label the features (missing names become "f<i>").
+  static std::string explanation_json(const Explanation& e, const std::vector<std::string>& names);
 
   size_t features() const { return features_; }
   size_t trees() const { return roots_.size(); }

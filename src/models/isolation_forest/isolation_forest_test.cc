@@ -40,6 +40,10 @@ TEST(IsolationForest, OutliersScoreHigherThanInliersAndAreExplained) {
   EXPECT_GT(e.feature_share[1], e.feature_share[0]);
   EXPECT_GT(e.feature_share[1], e.feature_share[2]);
   EXPECT_NEAR(e.feature_share[0] + e.feature_share[1] + e.feature_share[2], 1.0, 1e-9);
+  const std::string json = IsolationForest::explanation_json(e, {"pm25", "pm25_lag1"});
+  EXPECT_NE(json.find("\"detector\":\"isolation_forest\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"top_feature\":\"pm25_lag1\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"f2\":"), std::string::npos) << json;
 }
 
 TEST(IsolationForest, SameSeedSameForestAndSaveLoadRoundTrips) {
