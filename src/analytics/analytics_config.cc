@@ -9,7 +9,7 @@ const config::Schema<AnalyticsConfig>& analytics_schema() {
                   {{"streaming", AnalyticsMode::streaming}, {"off", AnalyticsMode::off}},
                   "streaming: score curated readings online and publish anomalies; off: do not")
         .string_list("metrics", &AnalyticsConfig::metrics,
-                     "Metrics scored (ids such as pm25); empty: every observed, non-index metric")
+                     "Metrics scored (ids such as pm25); empty: the pollutants, temperature, humidity, pressure")
         .enumeration("masked_values", &AnalyticsConfig::masked_values, MaskedValues::score_raw,
                      {{"score_raw", MaskedValues::score_raw}, {"skip", MaskedValues::skip}},
                      "Values the cleaner masked: score the raw value (never learned) or skip")
@@ -44,9 +44,10 @@ namespace {
 
 Status resolve_metrics(const config::Node& node, AnalyticsConfig& out) {
   if (out.metrics.empty()) {
-    for (const auto& info : metric_catalogue()) {
-      if (info.kind != MetricKind::index) out.metric_list.push_back(info.metric);
-    }
+    // Wind direction is circular, precipitation zero-inflated, cloud cover and wind speed jump
+    // by nature: a median/MAD score on them reports weather, not anomalies.
+    out.metric_list = {Metric::pm25, Metric::pm10, Metric::o3,          Metric::no2,     Metric::so2,
+                       Metric::co,   Metric::temperature, Metric::humidity, Metric::pressure};
     return ok_status();
   }
   for (size_t i = 0; i < out.metrics.size(); ++i) {

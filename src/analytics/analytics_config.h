@@ -21,7 +21,7 @@ enum class MaskedValues { score_raw, skip };
 
 struct AnalyticsConfig {
   AnalyticsMode mode = AnalyticsMode::streaming;
-  std::vector<std::string> metrics;  // as written; empty: every observed (non-index) metric
+  std::vector<std::string> metrics;  // as written; empty: pollutants, temperature, humidity, pressure
   std::vector<Metric> metric_list;   // resolved
   MaskedValues masked_values = MaskedValues::score_raw;
   int64_t workers = 1;

@@ -1,8 +1,5 @@
 // The stage and its sink on the in-process bus and a real SQLite store: curated readings in,
 // anomalies in the store; bad input dead-lettered with the reason, never dropped.
-#include <unistd.h>
-
-#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -12,32 +9,19 @@
 #include "analytics/anomaly_sink.h"
 #include "analytics/test_readings.h"
 #include "bus/memory/memory_bus.h"
+#include "analytics/test_store.h"
 #include "model/codec.h"
-#include "store/sqlite/sqlite_store_config.h"
 
 namespace envmon::analytics {
 namespace {
 
-namespace fs = std::filesystem;
-
 class AnalyticsStageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("envmon-analytics-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store::sqlite::SqliteStoreConfig scfg;
-    scfg.path = (dir_ / "envmon.db").string();
-    store_ = store::sqlite::make_sqlite_store(scfg);
-    ASSERT_TRUE(store_->open().ok());
     bus_ = bus::make_memory_bus(bus::MemoryBusConfig{});
     producer_ = std::move(*bus_->producer());
   }
-  void TearDown() override {
-    bus_->shutdown();
-    store_->close();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { bus_->shutdown(); }
 
   void publish(bus::Topic topic, const std::string& key, const std::string& payload) {
     ASSERT_TRUE(producer_->send(bus::Message{topic, key, payload}, Millis(1000)).ok());
@@ -54,10 +38,10 @@ class AnalyticsStageTest : public ::testing::Test {
     FAIL() << group << " did not commit " << expected << " messages";
   }
 
-  fs::path dir_;
+  testing::TempStore temp_{"analytics"};
+  store::Store* store_ = &temp_.store();
   MetricsRegistry metrics_;
   SystemClock clock_;
-  std::unique_ptr<store::Store> store_;
   std::unique_ptr<bus::Bus> bus_;
   std::unique_ptr<bus::Producer> producer_;
 };

@@ -5,8 +5,11 @@
 namespace envmon::analytics {
 
 AnomalySink::AnomalySink(ComponentContext ctx, bus::Bus& bus, store::Store& store,
-                         sinks::SinkConfig config)
-    : ctx_(std::move(ctx)), store_(store), loop_(ctx_, bus, config, kGroup, {bus::Topic::anomalies}, *this) {}
+                         sinks::SinkConfig config, std::function<void()> on_committed)
+    : ctx_(std::move(ctx)),
+      store_(store),
+      on_committed_(std::move(on_committed)),
+      loop_(ctx_, bus, config, kGroup, {bus::Topic::anomalies}, *this) {}
 
 AnomalySink::~AnomalySink() {
   stop();

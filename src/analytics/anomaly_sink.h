@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "bus/bus.h"
@@ -18,7 +19,9 @@ class AnomalySink final : private sinks::SinkHandler {
  public:
   static constexpr const char* kGroup = "anomaly-store";
 
-  AnomalySink(ComponentContext ctx, bus::Bus& bus, store::Store& store, sinks::SinkConfig config);
+  // `on_committed` runs after each committed write (the runtime drops cached API answers).
+  AnomalySink(ComponentContext ctx, bus::Bus& bus, store::Store& store, sinks::SinkConfig config,
+              std::function<void()> on_committed = {});
   ~AnomalySink() override;
   AnomalySink(const AnomalySink&) = delete;
   AnomalySink& operator=(const AnomalySink&) = delete;
@@ -31,12 +34,16 @@ class AnomalySink final : private sinks::SinkHandler {
   void take(std::vector<bus::Message>& polled) override;
   bool flush_due(const sinks::LoopState& state) const override { (void)state; return true; }
   Status flush() override;
+  void committed() override {
+    if (on_committed_) on_committed_();
+  }
 
   DeadLetter dead_letter(const bus::Message& m, const Error& e) const;
   Status write_one_by_one();
 
   ComponentContext ctx_;
   store::Store& store_;
+  std::function<void()> on_committed_;
   std::vector<bus::Message> msgs_;               // decoded ones, parallel to records_
   std::vector<store::AnomalyRecord> records_;
   store::WriteBatch rejects_;                    // dead letters

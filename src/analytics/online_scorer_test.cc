@@ -77,7 +77,7 @@ TEST(AnalyticsConfigTest, DefaultsAndBadValuesNamed) {
   auto defaults = parse_analytics_config(config::Node());
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->mode, AnalyticsMode::streaming);
-  EXPECT_EQ(defaults->metric_list.size(), 13u);  // every weather and pollutant metric
+  EXPECT_EQ(defaults->metric_list.size(), 9u);  // pollutants, temperature, humidity, pressure
   auto node = config::load_text("metrics: [pm25, smog]\n", "a.yaml");
   auto bad = parse_analytics_config(*node);
   ASSERT_FALSE(bad.ok());

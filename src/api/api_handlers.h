@@ -32,6 +32,11 @@ class ApiHandlers {
   HttpResult stations();
   HttpResult latest(const std::string& station);
   HttpResult observations(const QueryParams& params);
+  // ?station=&from=&to=&limit= (analytics_handlers.cc): stored anomalies, newest first, each
+  // with its score and explanation.
+  HttpResult anomalies(const QueryParams& params);
+  // Station cluster labels of the newest clustering model (envmon train clusters).
+  HttpResult clusters();
 
  private:
   // true/false for a known/unknown station; an error when the store fails.

@@ -41,6 +41,8 @@ Route classify(const httplib::Request& req) {
   if (p == "/api/v1/metrics") return Route::api_metrics;
   if (p == "/api/v1/stations") return Route::api_stations;
   if (p == "/api/v1/observations") return Route::api_observations;
+  if (p == "/api/v1/anomalies") return Route::api_anomalies;
+  if (p == "/api/v1/clusters") return Route::api_clusters;
   if (!latest_station(p).empty()) return Route::api_latest;
   return Route::api_unknown;
 }
@@ -231,6 +233,8 @@ void ApiServer::Impl::handle_api(const httplib::Request& req, httplib::Response&
   if (cacheable) {
     key.reserve(4 + req.target.size());
     key.append("api:").append(route == Route::api_observations ? req.target : req.path);
+    // Anomalies read their query string too; it joins the key.
+    if (route == Route::api_anomalies) key.append(req.target.substr(std::min(req.target.find('?'), req.target.size())));
     if (auto hit = cache_.get(key)) {
       res.status = 200;
       res.set_content(std::move(*hit), kJsonType.data());
@@ -253,6 +257,8 @@ HttpResult ApiServer::Impl::compute_api(const httplib::Request& req, Route route
     case Route::api_stations: return handlers_.stations();
     case Route::api_latest: return handlers_.latest(std::string(latest_station(req.path)));
     case Route::api_observations: return handlers_.observations(to_query_params(req.params));
+    case Route::api_anomalies: return handlers_.anomalies(to_query_params(req.params));
+    case Route::api_clusters: return handlers_.clusters();
     default:
       return error_result(ApiError::not_found("no API endpoint at " + req.path +
                                               "; see /api/v1/metrics, /api/v1/stations, "

@@ -99,6 +99,32 @@ class FakeStore final : public store::Store {
     std::lock_guard lock(mutex_);
     return store::StoreCounts{static_cast<int64_t>(rows_.size()), 0, 0};
   }
+  Status write_anomalies(const std::vector<store::AnomalyRecord>& anomalies) override {
+    std::lock_guard lock(mutex_);
+    anomalies_.insert(anomalies_.end(), anomalies.begin(), anomalies.end());
+    return ok_status();
+  }
+  Result<std::vector<store::AnomalyRecord>> anomalies(const std::string& station, Timestamp from,
+                                                      Timestamp to, size_t limit) override {
+    if (failing_) return failure();
+    std::lock_guard lock(mutex_);
+    std::vector<store::AnomalyRecord> out;
+    for (const auto& a : anomalies_)
+      if ((station.empty() || a.station == station) && a.at >= from && a.at < to) out.push_back(a);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at > b.at; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+  }
+  Status put_cluster_labels(const std::vector<store::ClusterLabel>& labels) override {
+    std::lock_guard lock(mutex_);
+    labels_ = labels;
+    return ok_status();
+  }
+  Result<std::vector<store::ClusterLabel>> cluster_labels() override {
+    if (failing_) return failure();
+    std::lock_guard lock(mutex_);
+    return labels_;
+  }
   void close() override {}
 
  private:
@@ -108,6 +134,8 @@ class FakeStore final : public store::Store {
   std::atomic<bool> failing_{false};
   std::vector<config::StationConfig> stations_;
   std::vector<store::Observation> rows_;
+  std::vector<store::AnomalyRecord> anomalies_;
+  std::vector<store::ClusterLabel> labels_;
 };
 
 }  // namespace envmon::api::testing

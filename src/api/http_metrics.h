@@ -19,6 +19,8 @@ enum class Route : uint8_t {
   api_stations,
   api_latest,
   api_observations,
+  api_anomalies,
+  api_clusters,
   api_unknown,
   static_files,
   method_not_allowed,

@@ -91,6 +91,12 @@ JsonWriter& JsonWriter::integer(int64_t v) {
   return *this;
 }
 
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  separate();
+  out_.append(json);
+  return *this;
+}
+
 JsonWriter& JsonWriter::boolean(bool b) {
   separate();
   out_ += b ? "true" : "false";

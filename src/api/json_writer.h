@@ -27,6 +27,8 @@ class JsonWriter {
   JsonWriter& boolean(bool b);
   JsonWriter& null();
   JsonWriter& time(Timestamp t);  // RFC 3339 string
+  // An already-encoded JSON value, copied verbatim (the caller vouches that it is valid JSON).
+  JsonWriter& raw(std::string_view json);
 
   // key + value shorthands
   JsonWriter& field(std::string_view k, std::string_view v) { return key(k).string(v); }

@@ -12,5 +12,7 @@ int cmd_replay(const std::vector<std::string>& args);
 int cmd_config(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 int cmd_backfill(const std::vector<std::string>& args);
+// `envmon train clusters` (dispatched by cmd_train).
+int train_clusters(const std::vector<std::string>& args);
 
 }  // namespace envmon::app

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "analytics/analytics_config.h"
 #include "api/api_config.h"
 #include "bus/kafka/kafka_bus.h"
 #include "bus/memory/memory_bus.h"
 #include "cache/memory/memory_cache.h"
 #include "lake/raw_lake_config.h"
 #include "processor/processor_config.h"
+#include "registry/registry_factory.h"
 #include "sinks/sink_config.h"
 #include "sources/openmeteo/openmeteo_config.h"
 #include "sources/openmeteo/openmeteo_source.h"
@@ -31,6 +33,7 @@ const std::vector<ComponentInfo>& registered_components() {
       {"store", "sqlite", "Embedded SQLite time-series store with idempotent upserts"},
       {"lake", "file", "Raw lake on the local filesystem: write-once zstd JSON lines"},
       {"cache", "memory", "In-process LRU response cache with TTL"},
+      {"registry", "file", "Model registry in a local directory (MLflow concepts, file locks)"},
   };
   return list;
 }
@@ -47,6 +50,7 @@ config::KnownTypes known_types() {
     if (c.kind == "store") known.store.push_back(c.type);
     if (c.kind == "lake") known.lake.push_back(c.type);
     if (c.kind == "cache") known.cache.push_back(c.type);
+    if (c.kind == "registry") known.registry.push_back(c.type);
   }
   return known;
 }
@@ -72,8 +76,10 @@ std::vector<config::SchemaDoc> all_schema_docs() {
   add(store::sqlite::sqlite_store_schema_docs());
   add(lake::file_lake_schema_docs());
   add(cache::cache_schema_docs());
+  add(registry::registry_schema_docs());
   add(processor::processor_schema_docs());
   add(api::api_schema_docs());
+  add(analytics::analytics_schema_docs());
   return docs;
 }
 
@@ -147,9 +153,13 @@ Status validate_components(const config::AppConfig& app, std::vector<std::string
   if (auto s = make_store(app.store, app.data_dir); !s.ok()) errors.push_back(s.error());
   if (auto l = make_lake(app.lake, app.data_dir); !l.ok()) errors.push_back(l.error());
   if (auto c = make_cache(app.cache); !c.ok()) errors.push_back(c.error());
+  if (auto r = registry::make_registry(app.registry, app.data_dir); !r.ok())
+    errors.push_back(r.error());
   if (auto p = processor::parse_processor_config(app.processor); !p.ok())
     errors.push_back(p.error());
   if (auto a = api::parse_api_config(app.api); !a.ok()) errors.push_back(a.error());
+  if (auto a = analytics::parse_analytics_config(app.analytics); !a.ok())
+    errors.push_back(a.error());
   return config::join_errors(errors);
 }
 

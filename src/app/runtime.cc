@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "analytics/analytics_stage.h"
+#include "analytics/anomaly_sink.h"
 #include "api/api_server.h"
 #include "processor/stream_processor.h"
 #include "sinks/lake_sink.h"
@@ -133,7 +135,17 @@ Status Runtime::start_processor() {
   if (!pcfg.ok()) return pcfg.error();
   processor_ =
       std::make_unique<processor::StreamProcessor>(*pcfg, config_, *bus_, metrics_, *clock_);
-  return processor_->start();
+  ENVMON_TRY(processor_->start());
+  return start_analytics();
+}
+
+// The online scoring stage runs beside the processor; its sink beside the store sink.
+Status Runtime::start_analytics() {
+  auto acfg = analytics::parse_analytics_config(config_.analytics);
+  if (!acfg.ok()) return acfg.error();
+  if (acfg->mode == analytics::AnalyticsMode::off) return ok_status();
+  analytics_ = std::make_unique<analytics::AnalyticsStage>(*acfg, *bus_, metrics_, *clock_);
+  return analytics_->start();
 }
 
 Status Runtime::start_sinks() {
@@ -145,6 +157,10 @@ Status Runtime::start_sinks() {
       sinks::LakeSinkConfig{}, lake_excluded_sources());
   ENVMON_TRY(store_sink_->start());
   ENVMON_TRY(lake_sink_->start());
+  anomaly_sink_ = std::make_unique<analytics::AnomalySink>(
+      ComponentContext("sink", "anomalies", config_.store.type, metrics_, *clock_), *bus_, *store_,
+      sinks::SinkConfig{}, [this] { cache_->invalidate("api:"); });
+  ENVMON_TRY(anomaly_sink_->start());
   return ok_status();
 }
 
@@ -208,7 +224,8 @@ bool Runtime::wait_drained(std::chrono::milliseconds timeout) {
   for (;;) {
     int64_t retained = 0;
     for (auto t :
-         {bus::Topic::raw, bus::Topic::curated, bus::Topic::aggregates, bus::Topic::dead_letter}) {
+         {bus::Topic::raw, bus::Topic::curated, bus::Topic::aggregates, bus::Topic::anomalies,
+          bus::Topic::dead_letter}) {
       retained += bus_->stats(t).retained;
     }
     if (retained == 0) return true;
@@ -224,7 +241,9 @@ void Runtime::stop() {
   for (auto& s : sources_)
     s->stop();
   if (processor_) processor_->stop();
+  if (analytics_) analytics_->stop();
   if (store_sink_) store_sink_->stop();
+  if (anomaly_sink_) anomaly_sink_->stop();
   if (lake_sink_) lake_sink_->stop();
   if (api_) api_->stop();
   bus_->shutdown();
@@ -232,7 +251,9 @@ void Runtime::stop() {
   log_.info("Stopped cleanly: everything acknowledged is on disk");
   sources_.clear();
   processor_.reset();
+  analytics_.reset();
   store_sink_.reset();
+  anomaly_sink_.reset();
   lake_sink_.reset();
   api_.reset();
   bus_.reset();

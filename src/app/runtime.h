@@ -20,6 +20,10 @@ class ApiServer;
 namespace envmon::processor {
 class StreamProcessor;
 }
+namespace envmon::analytics {
+class AnalyticsStage;
+class AnomalySink;
+}  // namespace envmon::analytics
 namespace envmon::sinks {
 class StoreSink;
 class LakeSink;
@@ -87,6 +91,7 @@ class Runtime {
  private:
   Status open_storage();
   Status start_processor();
+  Status start_analytics();
   Status start_sinks();
   Status start_sources();
   Status start_api();
@@ -103,6 +108,8 @@ class Runtime {
   std::unique_ptr<lake::RawLake> lake_;
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<processor::StreamProcessor> processor_;
+  std::unique_ptr<analytics::AnalyticsStage> analytics_;  // online scoring (role processor)
+  std::unique_ptr<analytics::AnomalySink> anomaly_sink_;  // anomalies -> store (role sinks)
   std::unique_ptr<sinks::StoreSink> store_sink_;
   std::unique_ptr<sinks::LakeSink> lake_sink_;
   std::vector<std::unique_ptr<SourceRunner>> sources_;

@@ -203,8 +203,9 @@ Result<AppConfig> parse_app_config(const Node& root, const KnownTypes& known) {
   AppConfig out;
   out.file = root.file();
   std::vector<Error> errors;
-  static const std::vector<std::string> kSections = {"stations", "sources", "bus",       "store",
-                                                     "lake",     "cache",   "processor", "api"};
+  static const std::vector<std::string> kSections = {
+      "stations", "sources", "bus", "store", "lake", "cache", "registry", "processor", "api",
+      "analytics"};
   TopLevel top;
   if (Status s = fill(root, top_level_schema(), top, kSections); !s.ok())
     errors.push_back(s.error());
@@ -218,8 +219,10 @@ Result<AppConfig> parse_app_config(const Node& root, const KnownTypes& known) {
   out.store = parse_backend(root, "store", known.store, errors);
   out.lake = parse_backend(root, "lake", known.lake, errors);
   out.cache = parse_backend(root, "cache", known.cache, errors);
+  out.registry = parse_backend(root, "registry", known.registry, errors);
   out.processor = root.child("processor");
   out.api = root.child("api");
+  out.analytics = root.child("analytics");
   if (!errors.empty()) return join_errors(errors).error();
   return out;
 }

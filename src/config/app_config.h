@@ -55,8 +55,10 @@ struct AppConfig {
   BackendSection store;
   BackendSection lake;
   BackendSection cache;
+  BackendSection registry;  // model registry: file (embedded), mlflow later
   Node processor;  // parsed by processor::parse_config
   Node api;        // parsed by api::parse_config
+  Node analytics;  // parsed by analytics::parse_analytics_config
 
   const StationConfig* find_station(std::string_view id) const;
 };
@@ -71,7 +73,7 @@ const Schema<TopLevel>& top_level_schema();
 // Parses and validates the whole file structure (stations, source common keys, backend types
 // against `known_types`). Component blocks are validated by their own schemas afterwards.
 struct KnownTypes {
-  std::vector<std::string> sources, bus, store, lake, cache;
+  std::vector<std::string> sources, bus, store, lake, cache, registry;
 };
 Result<AppConfig> parse_app_config(const Node& root, const KnownTypes& known);
 

@@ -11,7 +11,8 @@ const KnownTypes kKnown{{"simulator", "openmeteo"},
                         {"memory", "kafka"},
                         {"sqlite", "postgres"},
                         {"file", "s3"},
-                        {"memory", "redis"}};
+                        {"memory", "redis"},
+                        {"file"}};
 
 Result<AppConfig> parse(const std::string& text) {
   auto node = load_text(text, "test.yaml");
@@ -124,6 +125,25 @@ TEST(ConfigTest, MalformedYamlNamesLine) {
   auto cfg = parse("stations:\n  - {id: a, name: [unclosed\n");
   ASSERT_FALSE(cfg.ok());
   EXPECT_NE(cfg.error().message().find("test.yaml:"), std::string::npos) << cfg.error().message();
+}
+
+}  // namespace
+}  // namespace envmon::config
+
+namespace envmon::config {
+namespace {
+
+TEST(AppConfigTest, RegistryRoleAndAnalyticsSection) {
+  auto ok = parse(std::string(kStations) +
+                  "registry: {type: file, file: {path: models}}\nanalytics: {mode: off}\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_EQ(ok->registry.type, "file");
+  EXPECT_TRUE(ok->registry.settings.defined());
+  EXPECT_TRUE(ok->analytics.defined());
+  auto bad = parse(std::string(kStations) + "registry: {type: mlflow}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("unknown registry type; valid choices: file"),
+            std::string::npos);
 }
 
 }  // namespace

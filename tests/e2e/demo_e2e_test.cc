@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "demo_process.h"
@@ -61,7 +62,7 @@ class DemoE2ETest : public ::testing::Test {
     for (const char* path : {"/api/v1/stations", "/api/v1/stations/delhi/latest",
                              "/api/v1/stations/nowhere/latest", "/api/v1/observations?station=delhi",
                              "/api/v1/observations?station=delhi&metric=pm25&bucket=fortnight",
-                             "/metrics", "/health"}) {
+                             "/metrics", "/health", "/api/v1/anomalies?limit=5"}) {
       std::string body;
       const int status = http_get(port_, path, body);
       responses_[path] = {status, body};
@@ -142,6 +143,25 @@ TEST_F(DemoE2ETest, ApiAnswers) {
   EXPECT_EQ(responses_["/api/v1/observations?station=delhi&metric=pm25&bucket=fortnight"].first, 400);
   EXPECT_NE(responses_["/metrics"].second.find("component_received_events_total"), std::string::npos);
   EXPECT_EQ(responses_["/health"].first, 200);
+}
+
+// The simulator injects spikes; the online scoring stage reports them (with what drove them),
+// the anomaly sink stores them and the API serves them while the demo runs. Afterwards
+// `envmon train clusters` clusters the stations from the same store.
+TEST_F(DemoE2ETest, AnomaliesAndClustersReachTheApi) {
+  auto& anomalies = responses_["/api/v1/anomalies?limit=5"];
+  EXPECT_EQ(anomalies.first, 200);
+  EXPECT_NE(anomalies.second.find("\"detector\":\"robust_zscore\""), std::string::npos)
+      << anomalies.second.substr(0, 400);
+  EXPECT_NE(anomalies.second.find("\"explanation\":"), std::string::npos);
+  Db db(dir_ + "/envmon.db");
+  EXPECT_GT(db.scalar("SELECT COUNT(*) FROM anomalies"), 0);
+  const std::string cmd = std::string(ENVMON_BINARY) + " train clusters --data-dir " + dir_ +
+                          " --min-hours 12 --k-max 4 > " + dir_ + "/train.out 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << read_file(dir_ + "/train.out");
+  EXPECT_NE(read_file(dir_ + "/train.out").find("\"name\":\"silhouette\""), std::string::npos);
+  EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM cluster_labels"), 16);
+  EXPECT_EQ(db.scalar("SELECT COUNT(DISTINCT model) FROM cluster_labels"), 1);
 }
 
 TEST_F(DemoE2ETest, RawLakeHoldsCompressedPartitions) {

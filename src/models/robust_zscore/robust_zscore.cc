@@ -32,6 +32,7 @@ RobustZScore::RobustZScore(const RobustZScoreConfig& config)
       slots_(slot_count(config.seasonality),
              RollingWindow(static_cast<size_t>(config.season_window_points))),
       recent_(recent_capacity(config)),
+      levels_(static_cast<size_t>(config.level_window_points)),
       residuals_(static_cast<size_t>(config.residual_window_points)) {}
 
 int RobustZScore::slot_of(Timestamp t, int32_t utc_offset_secs) const {
@@ -44,14 +45,30 @@ int RobustZScore::slot_of(Timestamp t, int32_t utc_offset_secs) const {
   return static_cast<int>(monday_based * 24 + hour_of_day);
 }
 
+// A slot's median stands for the middle of its hour; between two middles the profile is
+// interpolated, so a steep daily curve leaves no step at the top of each hour.
+double RobustZScore::seasonal_at(Timestamp t, int32_t utc_offset_secs, int slot, double value) const {
+  const RollingWindow& own = slots_[static_cast<size_t>(slot)];
+  if (own.size() < kMinSlotPoints) return recent_.empty() ? value : recent_.median();
+  const int64_t local_ms = to_unix_ms(t) + int64_t{utc_offset_secs} * 1000;
+  const double into_hour = static_cast<double>(local_ms - floor_div(local_ms, 3600000) * 3600000) / 3600000.0;
+  const double offset = into_hour - 0.5;  // hours from the middle of this slot, in [-0.5, 0.5)
+  const int n = static_cast<int>(slots_.size());
+  const int neighbour = (slot + (offset >= 0 ? 1 : n - 1)) % n;
+  const RollingWindow& other = slots_[static_cast<size_t>(neighbour)];
+  if (other.size() < kMinSlotPoints) return own.median();
+  const double w = std::abs(offset);
+  return (1 - w) * own.median() + w * other.median();
+}
+
 Score RobustZScore::score(Timestamp t, double value, int32_t utc_offset_secs) const {
   Score s;
   s.value = value;
   s.slot = slot_of(t, utc_offset_secs);
   if (!std::isfinite(value)) return s;
-  const RollingWindow& slot = slots_[static_cast<size_t>(s.slot)];
-  const RollingWindow& basis = slot.size() >= kMinSlotPoints ? slot : recent_;
-  s.baseline = basis.empty() ? value : basis.median();
+  s.seasonal = seasonal_at(t, utc_offset_secs, s.slot, value);
+  s.level = levels_.empty() ? 0 : levels_.median();
+  s.baseline = s.seasonal + s.level;
   s.residual = value - s.baseline;
   if (residuals_.size() >= static_cast<size_t>(config_.min_points)) {
     s.scale = std::max(kMadToSigma * residuals_.mad(), config_.min_scale);
@@ -69,6 +86,7 @@ Score RobustZScore::update(Timestamp t, double value, int32_t utc_offset_secs) {
   if (!std::isfinite(value)) return s;
   slots_[static_cast<size_t>(s.slot)].push(value);
   recent_.push(value);
+  levels_.push(value - s.seasonal);
   residuals_.push(s.residual);
   ++points_;
   return s;
@@ -83,11 +101,16 @@ std::string RobustZScore::explanation_json(const Score& s, const RobustZScoreCon
       {"direction", s.z >= 0 ? "high" : "low"},
       {"value", s.value},
       {"baseline", s.baseline},
+      {"seasonal", s.seasonal},
+      {"level", s.level},
       {"residual", s.residual},
       {"scale", s.scale},
       {"season", daily ? "hour_of_day" : "hour_of_week"},
       {"slot", s.slot},
-      {"features", {{"seasonal_residual", s.residual}, {daily ? "hour_of_day" : "hour_of_week", s.slot}}}};
+      {"features",
+       {{"residual", s.residual},
+        {"seasonal_residual", s.value - s.seasonal},
+        {daily ? "hour_of_day" : "hour_of_week", s.slot}}}};
   return j.dump();
 }
 
@@ -98,6 +121,7 @@ std::string RobustZScore::save() const {
       {"config",
        {{"seasonality", config_.seasonality == Seasonality::daily ? "daily" : "weekly"},
         {"season_window_points", config_.season_window_points},
+        {"level_window_points", config_.level_window_points},
         {"residual_window_points", config_.residual_window_points},
         {"min_points", config_.min_points},
         {"threshold", config_.threshold},
@@ -105,6 +129,7 @@ std::string RobustZScore::save() const {
       {"points", points_},
       {"slots", std::move(slots)},
       {"recent", recent_.oldest_first()},
+      {"levels", levels_.oldest_first()},
       {"residuals", residuals_.oldest_first()}};
   return registry::wrap_model(kKind, kFormatVersion, body.dump());
 }
@@ -124,6 +149,7 @@ Result<RobustZScoreConfig> config_from(const nlohmann::json& c) {
     return bad("config.seasonality", "is not daily|weekly");
   cfg.seasonality = *season == "daily" ? Seasonality::daily : Seasonality::weekly;
   for (auto [key, member] : {std::pair{"season_window_points", &RobustZScoreConfig::season_window_points},
+                             std::pair{"level_window_points", &RobustZScoreConfig::level_window_points},
                              std::pair{"residual_window_points", &RobustZScoreConfig::residual_window_points},
                              std::pair{"min_points", &RobustZScoreConfig::min_points}}) {
     const auto it = c.find(key);
@@ -165,6 +191,7 @@ Result<RobustZScore> RobustZScore::load(std::string_view bytes) {
   for (size_t i = 0; i < d.slots_.size(); ++i)
     ENVMON_TRY(refill(d.slots_[i], (*slots)[i], "slots[" + std::to_string(i) + "]"));
   ENVMON_TRY(refill(d.recent_, body.value("recent", nlohmann::json()), "recent"));
+  ENVMON_TRY(refill(d.levels_, body.value("levels", nlohmann::json()), "levels"));
   ENVMON_TRY(refill(d.residuals_, body.value("residuals", nlohmann::json()), "residuals"));
   const auto points = body.find("points");
   if (points == body.end() || !points->is_number_unsigned()) return bad("points", "is not a count");

@@ -15,7 +15,9 @@ namespace envmon::models::robust_zscore {
 struct Score {
   double z = 0;         // signed robust z of the seasonal residual; 0 while warming up
   double value = 0;
-  double baseline = 0;  // the slot's median (or the recent median while the slot is empty)
+  double seasonal = 0;  // the slot's median (or the recent median while the slot is empty)
+  double level = 0;     // median of the last level_window_points seasonal residuals
+  double baseline = 0;  // seasonal + level: what the value was expected to be
   double residual = 0;  // value - baseline
   double scale = 0;     // 1.4826 * MAD of recent residuals, floored at min_scale
   int slot = 0;         // local hour of day (0..23) or hour of week (0..167, Monday 00 = 0)
@@ -25,9 +27,12 @@ struct Score {
 
 // A streaming detector for one series. Each point is scored against the state before it, then
 // joins the state:
-//   baseline = median of the slot's last season_window_points values (seasonal profile),
-//   residual = x - baseline,
-//   z = (residual - median(recent residuals)) / max(1.4826 * MAD(recent residuals), min_scale).
+//   seasonal = median of the slot's last season_window_points values (seasonal profile),
+//   level    = median of the last level_window_points seasonal residuals (x - seasonal): a
+//              front or an episode shifts the level within the hour instead of firing all day,
+//   residual = x - (seasonal + level),
+//   z = (residual - median(residuals)) / max(1.4826 * MAD(residuals), min_scale) over the last
+//       residual_window_points residuals.
 // Medians and MADs make one spike unable to move the baseline or inflate the scale. Constant
 // work per point for fixed windows; memory is slots x season_window_points doubles.
 class RobustZScore {
@@ -53,11 +58,13 @@ class RobustZScore {
 
  private:
   int slot_of(Timestamp t, int32_t utc_offset_secs) const;
+  double seasonal_at(Timestamp t, int32_t utc_offset_secs, int slot, double value) const;
 
   RobustZScoreConfig config_;
   std::vector<RollingWindow> slots_;
   RollingWindow recent_;     // raw values: the baseline until a slot has history
-  RollingWindow residuals_;
+  RollingWindow levels_;     // seasonal residuals (x - seasonal)
+  RollingWindow residuals_;  // x - (seasonal + level)
   size_t points_ = 0;
 };
 

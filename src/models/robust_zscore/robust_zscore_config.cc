@@ -10,6 +10,8 @@ const config::Schema<RobustZScoreConfig>& robust_zscore_schema() {
                   "Baseline slots: local hour of day (24) or hour of week (168)")
         .integer("season_window_points", &RobustZScoreConfig::season_window_points, 84, "points",
                  3, 10000, "Values per slot the seasonal median is taken over")
+        .integer("level_window_points", &RobustZScoreConfig::level_window_points, 12, "points", 1,
+                 10000, "Recent seasonal residuals whose median is the current level (weather shifts)")
         .integer("residual_window_points", &RobustZScoreConfig::residual_window_points, 288,
                  "points", 8, 100000, "Recent residuals the robust scale (MAD) is taken over")
         .integer("min_points", &RobustZScoreConfig::min_points, 36, "points", 3, 100000,
@@ -25,8 +27,8 @@ const config::Schema<RobustZScoreConfig>& robust_zscore_schema() {
 
 std::vector<config::SchemaDoc> robust_zscore_schema_docs(const std::string& section) {
   return {{section,
-           "Streaming robust z-score on seasonal residuals: (x - slot median - residual median) "
-           "/ (1.4826 MAD)",
+           "Streaming robust z-score on seasonal residuals: x - (slot median + recent level), "
+           "scaled by 1.4826 MAD",
            robust_zscore_schema().specs()}};
 }
 

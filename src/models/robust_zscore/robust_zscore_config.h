@@ -15,6 +15,7 @@ enum class Seasonality { daily, weekly };
 struct RobustZScoreConfig {
   Seasonality seasonality = Seasonality::daily;
   int64_t season_window_points = 84;     // per slot: 7 days of 5-minute readings
+  int64_t level_window_points = 12;      // the residual level follows the last hour (fronts, episodes)
   int64_t residual_window_points = 288;  // residual scale over one day of 5-minute readings
   int64_t min_points = 36;               // no score before this many residuals
   double threshold = 4.0;                // |z| at or above this is an anomaly

@@ -110,7 +110,7 @@ TEST(RobustZScoreTest, ExplanationNamesTheFeatures) {
   EXPECT_EQ(j["detector"], "robust_zscore");
   EXPECT_EQ(j["direction"], "low");
   EXPECT_EQ(j["features"]["hour_of_day"], 7);
-  EXPECT_DOUBLE_EQ(j["features"]["seasonal_residual"].get<double>(), -27);
+  EXPECT_DOUBLE_EQ(j["features"]["residual"].get<double>(), -27);
 }
 
 TEST(RobustZScoreTest, SavedStateContinuesExactly) {
