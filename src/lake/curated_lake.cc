@@ -83,17 +83,11 @@ Status CuratedLake::start() {
   if (!intents.ok()) return intents.error();
   for (const ObjectInfo& i : *intents)
     ENVMON_TRY(finish_compaction(i.key));
-  auto list = store_.list(std::string(kCheckpointPrefix));
-  if (!list.ok()) return list.error();
-  if (list->empty()) return ok_status();
-  const std::string& key = list->back().key;  // zero-padded names: the last is the newest
-  auto doc = get_json(store_, key);
-  if (!doc.ok()) return doc.error();
-  if (!doc->contains("seq") || !(*doc)["seq"].is_number_integer())
-    return Error(Errc::lake_io, "checkpoint " + key + " has no integer seq");
-  checkpointed_seq_ = (*doc)["seq"].get<int64_t>();
+  auto seq = load_checkpoint(store_, std::string(kCheckpointPrefix), watermarks_);
+  if (!seq.ok()) return seq.error();
+  checkpointed_seq_ = *seq;
   next_seq_ = checkpointed_seq_ + 1;
-  return watermarks_.load(doc->value("watermarks", nlohmann::json::array()), "checkpoint " + key);
+  return ok_status();
 }
 
 void CuratedLake::append(const Reading& r, std::string_view payload) {
@@ -167,10 +161,7 @@ Status CuratedLake::write_part(const PartitionKey& key, const parquet::Table& ro
 
 Status CuratedLake::write_checkpoint() {
   const int64_t seq = next_seq_ - 1;
-  nlohmann::json doc = {{"seq", seq}, {"watermarks", watermarks_.to_json()}};
-  auto put = store_.put(std::string(kCheckpointPrefix) + "ckpt-" + padded(seq, 12) + ".json",
-                        doc.dump(), true);
-  if (!put.ok() && put.error().code() != Errc::lake_exists) return put.error();
+  ENVMON_TRY(lake::write_checkpoint(store_, std::string(kCheckpointPrefix), seq, watermarks_));
   checkpointed_seq_ = seq;
   return ok_status();
 }

@@ -68,20 +68,11 @@ RawLake::RawLake(std::unique_ptr<ObjectStore> store, RawLakeConfig config)
     : owned_(std::move(store)), store_(*owned_), config_(std::move(config)) {}
 
 Status RawLake::start() {
-  auto list = store_.list(std::string(kCheckpointPrefix));
-  if (!list.ok()) return list.error();
-  if (list->empty()) return ok_status();
-  const std::string& key = list->back().key;  // zero-padded names: the last is the newest
-  auto text = store_.get(key);
-  if (!text.ok()) return text.error();
-  const auto doc = nlohmann::json::parse(*text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("seq") ||
-      !doc.contains("watermarks")) {
-    return Error(Errc::lake_io, "checkpoint " + key + " is not valid JSON");
-  }
-  checkpointed_seq_ = doc["seq"].get<int64_t>();
+  auto seq = load_checkpoint(store_, std::string(kCheckpointPrefix), watermarks_);
+  if (!seq.ok()) return seq.error();
+  checkpointed_seq_ = *seq;
   next_seq_ = checkpointed_seq_ + 1;
-  return watermarks_.load(doc["watermarks"], "checkpoint " + key);
+  return ok_status();
 }
 Status RawLake::append(const std::string& source, const std::string& station, Timestamp ingested_at,
                        std::string_view payload_json) {
@@ -152,10 +143,7 @@ Status RawLake::write_part(const PartitionKey& key, const Buffer& buffer) {
 
 Status RawLake::write_checkpoint() {
   const int64_t seq = next_seq_ - 1;
-  nlohmann::json doc = {{"seq", seq}, {"watermarks", watermarks_.to_json()}};
-  auto put = store_.put(std::string(kCheckpointPrefix) + "ckpt-" + padded(seq, 12) + ".json",
-                        doc.dump(), true);
-  if (!put.ok() && put.error().code() != Errc::lake_exists) return put.error();
+  ENVMON_TRY(lake::write_checkpoint(store_, std::string(kCheckpointPrefix), seq, watermarks_));
   checkpointed_seq_ = seq;
   return ok_status();
 }

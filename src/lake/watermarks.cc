@@ -1,6 +1,7 @@
 #include "lake/watermarks.h"
 
 #include "lake/file/file_object_store.h"
+#include "lake/raw_lake.h"
 
 namespace envmon::lake {
 
@@ -41,6 +42,31 @@ Status SeriesWatermarks::load(const nlohmann::json& marks, const std::string& wh
       m.hashes.insert(h.get<std::string>());
   }
   return ok_status();
+}
+
+Status write_checkpoint(ObjectStore& store, const std::string& prefix, int64_t seq,
+                        const SeriesWatermarks& marks) {
+  nlohmann::json doc = {{"seq", seq}, {"watermarks", marks.to_json()}};
+  auto put = store.put(prefix + "ckpt-" + padded(seq, 12) + ".json", doc.dump(), true);
+  if (!put.ok() && put.error().code() != Errc::lake_exists) return put.error();
+  return ok_status();
+}
+
+Result<int64_t> load_checkpoint(ObjectStore& store, const std::string& prefix,
+                                SeriesWatermarks& marks) {
+  auto list = store.list(prefix);
+  if (!list.ok()) return list.error();
+  if (list->empty()) return int64_t{0};
+  const std::string& key = list->back().key;  // zero-padded names: the last is the newest
+  auto text = store.get(key);
+  if (!text.ok()) return text.error();
+  const auto doc = nlohmann::json::parse(*text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("seq") ||
+      !doc["seq"].is_number_integer() || !doc.contains("watermarks")) {
+    return Error(Errc::lake_io, "checkpoint " + key + " is not valid JSON");
+  }
+  ENVMON_TRY(marks.load(doc["watermarks"], "checkpoint " + key));
+  return doc["seq"].get<int64_t>();
 }
 
 }  // namespace envmon::lake

@@ -9,6 +9,7 @@
 
 #include "core/result.h"
 #include "core/time.h"
+#include "lake/object_store.h"
 
 namespace envmon::lake {
 
@@ -32,6 +33,15 @@ class SeriesWatermarks {
   };
   std::map<std::pair<std::string, std::string>, Mark> marks_;
 };
+
+// Dedupe checkpoints: <prefix>ckpt-<seq, 12 digits>.json = {"seq", "watermarks"}, write-once
+// (an existing one with the same seq counts as written).
+Status write_checkpoint(ObjectStore& store, const std::string& prefix, int64_t seq,
+                        const SeriesWatermarks& marks);
+// Loads the newest checkpoint under `prefix` into `marks` and returns its seq (0: none yet).
+// A malformed one is lake_io naming its key.
+Result<int64_t> load_checkpoint(ObjectStore& store, const std::string& prefix,
+                                SeriesWatermarks& marks);
 
 // A short payload identity for dedupe: 64 bits of SHA-256 are plenty among messages that share
 // one (source, station, ingested_at).

@@ -38,15 +38,15 @@ void LakeSink::stop() {
 
 // Never waits past the next flush, never takes more than the lake may hold uncommitted.
 PollLimits LakeSink::next_poll(const LoopState& state) const {
-  const Millis until_flush = Millis(lake_.config().flush_interval_ms) - state.since_flush;
-  const int64_t room = lake_.config().max_uncommitted_messages - state.pending_messages;
-  return {static_cast<size_t>(std::clamp<int64_t>(room, 1, loop_.config().max_batch_messages)),
-          std::clamp(until_flush, Millis(1), Millis(loop_.config().poll_timeout_ms))};
+  return bounds().next_poll(state, loop_.config());
 }
 
 bool LakeSink::flush_due(const LoopState& state) const {
-  return state.stopping || state.pending_messages >= lake_.config().max_uncommitted_messages ||
-         state.since_flush >= Millis(lake_.config().flush_interval_ms);
+  return bounds().flush_due(state);
+}
+
+FlushBounds LakeSink::bounds() const {
+  return {lake_.config().flush_interval_ms, lake_.config().max_uncommitted_messages};
 }
 
 // Counts are published once per poll: label lookups per message would cost more than the append.

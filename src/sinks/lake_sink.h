@@ -43,6 +43,7 @@ class LakeSink final : private SinkHandler {
   bool flush_due(const LoopState& state) const override;
   Status flush() override;
 
+  FlushBounds bounds() const;
   // Appends one message; returns false when its source is excluded from the lake.
   bool append(const bus::Message& m);
 

@@ -1,8 +1,21 @@
 #include "sinks/sink_loop.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace envmon::sinks {
+
+PollLimits FlushBounds::next_poll(const LoopState& state, const SinkConfig& config) const {
+  const Millis until_flush = Millis(flush_interval_ms) - state.since_flush;
+  const int64_t room = max_uncommitted - state.pending_messages;
+  return {static_cast<size_t>(std::clamp<int64_t>(room, 1, config.max_batch_messages)),
+          std::clamp(until_flush, Millis(1), Millis(config.poll_timeout_ms))};
+}
+
+bool FlushBounds::flush_due(const LoopState& state) const {
+  return state.stopping || state.pending_messages >= max_uncommitted ||
+         state.since_flush >= Millis(flush_interval_ms);
+}
 
 SinkLoop::SinkLoop(const ComponentContext& ctx, bus::Bus& bus, const SinkConfig& config,
                    std::string group, std::vector<bus::Topic> topics, SinkHandler& handler)

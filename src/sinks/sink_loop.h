@@ -49,6 +49,16 @@ class SinkHandler {
   virtual void committed() {}
 };
 
+// The lake sinks' policy: write at least every `flush_interval_ms`, and as soon as
+// `max_uncommitted` messages wait (the in-memory bus retains messages until every group commits,
+// so producers are never blocked for long); never poll past the next flush or beyond that bound.
+struct FlushBounds {
+  int64_t flush_interval_ms;
+  int64_t max_uncommitted;
+  PollLimits next_poll(const LoopState& state, const SinkConfig& config) const;
+  bool flush_due(const LoopState& state) const;
+};
+
 // Which errors SinkLoop::retry() retries.
 enum class RetryOn : uint8_t {
   retryable,  // a permanent error is returned at once (the store sink isolates the bad message)

@@ -23,3 +23,19 @@ if(ENVMON_BUILD_TESTS)
     FIXTURES_REQUIRED s3 LABELS integration TIMEOUT 300 RESOURCE_LOCK s3_server
     ENVIRONMENT "ENVMON_S3_ENDPOINT=http://127.0.0.1:${ENVMON_S3_TEST_PORT};ENVMON_S3_BUCKET=envmon-test;AWS_ACCESS_KEY_ID=envmon-test;AWS_SECRET_ACCESS_KEY=envmon-test-secret")
 endif()
+
+# Interoperability (tests/integration/lake): pyarrow + DuckDB read the curated Parquet files,
+# boto3 reads what was written to S3Proxy. Python tools come from tests/integration/lake/setup.
+if(ENVMON_BUILD_TESTS)
+  set(ENVMON_LAKE_INTEROP_DIR ${PROJECT_SOURCE_DIR}/tests/integration/lake)
+  add_executable(lake_interop_test ${ENVMON_LAKE_INTEROP_DIR}/lake_interop_test.cc)
+  target_link_libraries(lake_interop_test PRIVATE envmon::lake GTest::gtest GTest::gtest_main)
+  target_compile_definitions(lake_interop_test PRIVATE ENVMON_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                             ENVMON_BINARY="$<TARGET_FILE:envmon>")
+  add_dependencies(lake_interop_test envmon)
+  envmon_apply_flags(lake_interop_test)
+  add_test(NAME lake_interop_test COMMAND lake_interop_test)
+  set_tests_properties(lake_interop_test PROPERTIES
+    FIXTURES_REQUIRED s3 LABELS integration TIMEOUT 600 RESOURCE_LOCK s3_server
+    ENVIRONMENT "ENVMON_S3_ENDPOINT=http://127.0.0.1:${ENVMON_S3_TEST_PORT};AWS_ACCESS_KEY_ID=envmon-test;AWS_SECRET_ACCESS_KEY=envmon-test-secret")
+endif()

@@ -37,6 +37,7 @@ class ParquetLakeSink final : private SinkHandler {
   void take(std::vector<bus::Message>& polled) override;
   bool flush_due(const LoopState& state) const override;
   Status flush() override;
+  FlushBounds bounds() const;
 
   ComponentContext ctx_;
   lake::CuratedLake& lake_;
