@@ -7,7 +7,9 @@
 #include "bus/kafka/kafka_bus.h"
 #include "bus/memory/memory_bus.h"
 #include "cache/memory/memory_cache.h"
+#include "lake/curated_lake_config.h"
 #include "lake/raw_lake_config.h"
+#include "lake/s3/s3_object_store.h"
 #include "processor/processor_config.h"
 #include "registry/registry_factory.h"
 #include "sinks/sink_config.h"
@@ -32,6 +34,7 @@ const std::vector<ComponentInfo>& registered_components() {
       {"bus", "kafka", "Apache Kafka via librdkafka: idempotent producer, consumer groups"},
       {"store", "sqlite", "Embedded SQLite time-series store with idempotent upserts"},
       {"lake", "file", "Raw lake on the local filesystem: write-once zstd JSON lines"},
+      {"lake", "s3", "Raw + curated lake on S3 or an S3-compatible server (SigV4, multipart)"},
       {"cache", "memory", "In-process LRU response cache with TTL"},
       {"registry", "file", "Model registry in a local directory (MLflow concepts, file locks)"},
   };
@@ -75,6 +78,8 @@ std::vector<config::SchemaDoc> all_schema_docs() {
   add(bus::kafka_bus_schema_docs());
   add(store::sqlite::sqlite_store_schema_docs());
   add(lake::file_lake_schema_docs());
+  add(lake::s3::s3_lake_schema_docs());
+  add(lake::curated_lake_schema_docs());
   add(cache::cache_schema_docs());
   add(registry::registry_schema_docs());
   add(processor::processor_schema_docs());
@@ -119,6 +124,7 @@ Result<std::unique_ptr<store::Store>> make_store(const config::BackendSection& s
 
 Result<std::unique_ptr<lake::RawLake>> make_lake(const config::BackendSection& section,
                                                  const std::string& data_dir) {
+  if (section.type == "s3") return lake::s3::make_s3_lake(section.settings);
   return lake::make_file_lake(section.settings, data_dir);
 }
 
@@ -152,6 +158,8 @@ Status validate_components(const config::AppConfig& app, std::vector<std::string
   }
   if (auto s = make_store(app.store, app.data_dir); !s.ok()) errors.push_back(s.error());
   if (auto l = make_lake(app.lake, app.data_dir); !l.ok()) errors.push_back(l.error());
+  if (auto c = lake::parse_curated_lake_config(app.lake.settings); !c.ok())
+    errors.push_back(c.error());
   if (auto c = make_cache(app.cache); !c.ok()) errors.push_back(c.error());
   if (auto r = registry::make_registry(app.registry, app.data_dir); !r.ok())
     errors.push_back(r.error());

@@ -8,7 +8,9 @@
 #include "analytics/anomaly_sink.h"
 #include "api/api_server.h"
 #include "processor/stream_processor.h"
+#include "lake/curated_lake.h"
 #include "sinks/lake_sink.h"
+#include "sinks/parquet_lake/parquet_lake_sink.h"
 #include "sinks/store_sink.h"
 
 namespace envmon::app {
@@ -106,6 +108,10 @@ Status Runtime::open_storage() {
   auto lake = make_lake(config_.lake, data_dir_);
   if (!lake.ok()) return lake.error();
   lake_ = std::move(*lake);
+  auto curated = lake::parse_curated_lake_config(config_.lake.settings);
+  if (!curated.ok()) return curated.error();
+  if (curated->format == lake::CuratedFormat::parquet)
+    curated_ = std::make_unique<lake::CuratedLake>(lake_->store(), *curated);
   auto cache = make_cache(config_.cache);
   if (!cache.ok()) return cache.error();
   cache_ = std::move(*cache);
@@ -157,6 +163,12 @@ Status Runtime::start_sinks() {
       sinks::LakeSinkConfig{}, lake_excluded_sources());
   ENVMON_TRY(store_sink_->start());
   ENVMON_TRY(lake_sink_->start());
+  if (curated_) {
+    curated_sink_ = std::make_unique<sinks::ParquetLakeSink>(
+        ComponentContext("sink", "parquet_lake", config_.lake.type, metrics_, *clock_), *bus_,
+        *curated_, sinks::SinkConfig{});
+    ENVMON_TRY(curated_sink_->start());
+  }
   anomaly_sink_ = std::make_unique<analytics::AnomalySink>(
       ComponentContext("sink", "anomalies", config_.store.type, metrics_, *clock_), *bus_, *store_,
       sinks::SinkConfig{}, [this] { cache_->invalidate("api:"); });
@@ -245,6 +257,7 @@ void Runtime::stop() {
   if (store_sink_) store_sink_->stop();
   if (anomaly_sink_) anomaly_sink_->stop();
   if (lake_sink_) lake_sink_->stop();
+  if (curated_sink_) curated_sink_->stop();
   if (api_) api_->stop();
   bus_->shutdown();
   if (store_) store_->close();
@@ -255,6 +268,7 @@ void Runtime::stop() {
   store_sink_.reset();
   anomaly_sink_.reset();
   lake_sink_.reset();
+  curated_sink_.reset();
   api_.reset();
   bus_.reset();
 }

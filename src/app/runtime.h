@@ -27,7 +27,11 @@ class AnomalySink;
 namespace envmon::sinks {
 class StoreSink;
 class LakeSink;
+class ParquetLakeSink;
 }  // namespace envmon::sinks
+namespace envmon::lake {
+class CuratedLake;
+}
 
 namespace envmon::app {
 
@@ -112,6 +116,8 @@ class Runtime {
   std::unique_ptr<analytics::AnomalySink> anomaly_sink_;  // anomalies -> store (role sinks)
   std::unique_ptr<sinks::StoreSink> store_sink_;
   std::unique_ptr<sinks::LakeSink> lake_sink_;
+  std::unique_ptr<lake::CuratedLake> curated_;  // Parquet on the lake's store, unless curated: off
+  std::unique_ptr<sinks::ParquetLakeSink> curated_sink_;
   std::vector<std::unique_ptr<SourceRunner>> sources_;
   std::vector<DisabledSource> disabled_;
   std::unique_ptr<api::ApiServer> api_;
