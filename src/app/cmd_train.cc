@@ -13,7 +13,8 @@ namespace envmon::app {
 namespace {
 
 constexpr const char* kTrainUsage =
-    "usage: envmon train forecast --dataset FILE --target pm25|temperature --model NAME\n"
+    "usage: envmon train forecast (--dataset FILE | --store-db PATH --station ID [--from DATE]\n"
+    "                             [--to DATE]) --target pm25|temperature --model NAME\n"
     "                             (--registry DIR | --output FILE) [--horizon 24]\n"
     "                             [--covariates none|oracle] [--test-origins N] ...\n"
     "  NAME: additive, lstm, holt_winters, seasonal_naive or ensemble (weights from a\n"

@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/datasets/store_frame.h"
+#include "store/sqlite/sqlite_store_config.h"
+
 namespace envmon::app {
 namespace {
 
@@ -38,14 +41,44 @@ Result<int64_t> integer_flag(const Args& args, const std::string& flag, int64_t 
   return static_cast<int64_t>(*v);
 }
 
+// A station's history from a SQLite store: [--from, --to), by default the 730 days to now.
+Result<eval::Dataset> read_from_store(const Args& args) {
+  const auto station = args.get("station");
+  if (!station) return Error(Errc::invalid_argument, "--store-db needs --station ID");
+  Timestamp to = floor_to(Timestamp(std::chrono::duration_cast<Millis>(
+                              std::chrono::system_clock::now().time_since_epoch())),
+                          Millis(3600000));
+  if (auto t = args.get("to")) {
+    auto parsed = parse_date(*t);
+    if (!parsed.ok()) return parsed.error().with_context("--to");
+    to = *parsed;
+  }
+  Timestamp from = to - Millis(int64_t{730} * 86400000);
+  if (auto f = args.get("from")) {
+    auto parsed = parse_date(*f);
+    if (!parsed.ok()) return parsed.error().with_context("--from");
+    from = *parsed;
+  }
+  store::sqlite::SqliteStoreConfig cfg;
+  cfg.path = *args.get("store-db");
+  auto s = store::sqlite::make_sqlite_store(cfg);
+  ENVMON_TRY(s->open());
+  auto d = eval::read_store_dataset(*s, *station, from, to);
+  s->close();
+  return d;
+}
+
 }  // namespace
 
 Result<ForecastRun> parse_forecast_run(const Args& args) {
   ForecastRun run;
   const auto path = args.get("dataset");
-  if (!path) return Error(Errc::invalid_argument, "needs --dataset FILE (a CSV in a supported layout)");
+  if (!path && !args.has("store-db")) {
+    return Error(Errc::invalid_argument,
+                 "needs --dataset FILE (a CSV in a supported layout) or --store-db PATH --station ID");
+  }
   run.target = args.get("target").value_or("pm25");
-  auto d = eval::read_dataset(*path);
+  auto d = path ? eval::read_dataset(*path) : read_from_store(args);
   if (!d.ok()) return d.error();
   run.dataset = std::move(*d);
   auto h = eval::dataset_history(run.dataset, run.target);

@@ -12,7 +12,7 @@ namespace envmon::app {
 // What `envmon eval forecast` and `envmon train forecast` share: the dataset and target
 // flags, backtest settings, model options, and the JSON-lines figures they print.
 inline const std::vector<std::string> kForecastFlags = {
-    "dataset", "target", "horizon", "models", "test-origins", "validation-origins",
+    "dataset", "store-db", "station", "from", "to", "target", "horizon", "models", "test-origins", "validation-origins",
     "origin-spacing-hours", "covariates", "lstm-epochs"};
 
 struct ForecastRun {
@@ -25,7 +25,8 @@ struct ForecastRun {
   bool ensemble = true;
 };
 
-// Reads --dataset and the rest; errors name the flag or the file:line.
+// Reads --dataset FILE (or --store-db PATH --station ID [--from DATE] [--to DATE]: the
+// station's hourly aggregates in a SQLite store) and the rest; errors name the flag or the file:line.
 Result<ForecastRun> parse_forecast_run(const Args& args);
 std::vector<eval::ModelEntry> model_entries(const ForecastRun& run);
 // {"name": ..., "value": ..., "unit": ...} on one line (NaN -> null).

@@ -145,7 +145,8 @@ struct Parser {
       case Layout::us_embassy: return cbwd_row(c);
       case Layout::uci_air_quality: return uci(c);
       case Layout::noaa_isd: return isd(c);
-      case Layout::prophet: return prophet(c);
+      case Layout::prophet:
+      case Layout::store: return prophet(c);
     }
     return r;
   }
@@ -255,6 +256,7 @@ std::vector<std::string> required_columns(Layout l) {
       return {"t", "air_temperature", "dew_point", "wind_speed", "wind_direction",
               "air_pressure_at_sea_level"};
     case Layout::prophet: return {"ds", "y"};
+    case Layout::store: return {};
   }
   return {};
 }
@@ -319,6 +321,7 @@ std::string_view layout_name(Layout l) {
     case Layout::uci_air_quality: return "uci_air_quality";
     case Layout::noaa_isd: return "noaa_isd";
     case Layout::prophet: return "prophet";
+    case Layout::store: return "store";
   }
   return "?";
 }

@@ -17,6 +17,7 @@ enum class Layout {
   uci_air_quality,    // Date,Time,CO(GT),...,T,RH,AH   (-200 = missing)
   noaa_isd,           // t,wind_direction,...,air_temperature,...,dew_point,...   (UTC, gaps)
   prophet,            // ds,y   (Prophet's examples: y is taken as temperature)
+  store,              // not a file: a station's hourly aggregates in the store (store_frame.h)
 };
 std::string_view layout_name(Layout l);
 
