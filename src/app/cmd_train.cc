@@ -18,7 +18,8 @@ constexpr const char* kTrainUsage =
     "                             (--registry DIR | --output FILE) [--horizon 24]\n"
     "                             [--covariates none|oracle] [--test-origins N] ...\n"
     "  NAME: additive, lstm, holt_winters, seasonal_naive or ensemble (weights from a\n"
-    "  validation backtest). Backtest figures are logged with the model.\n";
+    "  validation backtest). Backtest figures are logged with the model.\n"
+    "       envmon train clusters ... (station profiles from the store; see --help)\n";
 
 // The model to save, fitted on the whole history; an ensemble takes the backtest's weights.
 Result<std::unique_ptr<models::Forecaster>> final_model(const ForecastRun& run,

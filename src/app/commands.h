@@ -14,5 +14,9 @@ int cmd_list(const std::vector<std::string>& args);
 int cmd_backfill(const std::vector<std::string>& args);
 // `envmon train clusters` (dispatched by cmd_train).
 int train_clusters(const std::vector<std::string>& args);
+int cmd_eval(const std::vector<std::string>& args);
+int cmd_eval_anomaly(const std::vector<std::string>& args);
+int cmd_eval_forecast(const std::vector<std::string>& args);
+int cmd_train(const std::vector<std::string>& args);
 
 }  // namespace envmon::app

@@ -30,6 +30,16 @@ constexpr const char* kUsage =
     "  backfill --source openmeteo --from DATE --to DATE [--config FILE] [--data-dir DIR]\n"
     "        history from Open-Meteo's archive API, in chunks, through the pipeline; resumable,\n"
     "        and running it twice changes nothing\n"
+    "  eval anomaly --nab DIR [--detector NAME]\n"
+    "        NAB scores (standard, reward low FP, reward low FN) of an anomaly detector on a\n"
+    "        NAB-layout folder\n"
+    "  eval forecast --dataset FILE --target pm25|temperature [--horizon 24] [--models LIST]\n"
+    "        rolling-origin backtest of every forecaster and baseline on a CSV (MASE, sMAPE,\n"
+    "        80% interval coverage as JSON lines)\n"
+    "  train forecast (--dataset FILE | --store-db DB --station ID) --target T --model NAME\n"
+    "                 (--registry DIR | --output FILE)\n"
+    "        fit a forecaster (additive, lstm, holt_winters, seasonal_naive, ensemble) and\n"
+    "        register it with its backtest figures\n"
     "  fake-providers --samples DIR [--port P] [faults...]\n"
     "        a local fake of OpenWeatherMap, WAQI and Open-Meteo replaying recorded responses\n"
     "        with injectable faults (--help lists them)\n"
@@ -54,6 +64,8 @@ int main(int argc, char** argv) {
   if (cmd == "replay") return envmon::app::cmd_replay(rest);
   if (cmd == "config") return envmon::app::cmd_config(rest);
   if (cmd == "backfill") return envmon::app::cmd_backfill(rest);
+  if (cmd == "eval") return envmon::app::cmd_eval(rest);
+  if (cmd == "train") return envmon::app::cmd_train(rest);
   if (cmd == "fake-providers") return envmon::fake_providers::run_fake_providers_command(rest);
   if (cmd == "list") return envmon::app::cmd_list(rest);
   if (cmd == "version" || cmd == "--version") {
