@@ -167,6 +167,7 @@ int64_t S3Client::backoff_ms(int attempt) {
 
 Result<S3Response> S3Client::send(const S3Request& req) {
   for (int attempt = 1;; ++attempt) {
+    std::unique_lock<std::mutex> lock(mu_);
     auto r = send_once(req);
     std::string why;
     if (!r.ok()) {
@@ -183,6 +184,7 @@ Result<S3Response> S3Client::send(const S3Request& req) {
     }
     const int64_t delay = backoff_ms(attempt - 1);
     ++retries_;
+    lock.unlock();
     log_.warn("S3 request failed, retrying",
               {{"error", why}, {"attempt", attempt}, {"delay_ms", delay}});
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <utility>
@@ -33,7 +34,8 @@ struct S3Response {
 };
 
 // One S3 endpoint and bucket, spoken to with SigV4-signed requests over libcurl (one easy handle,
-// kept alive; calls are serialised). Retries 5xx, 429, 503 SlowDown, timeouts, connection
+// kept alive). Thread-safe: the raw and the curated lake sinks share one store, so requests are
+// serialised on a mutex (not held during backoff sleeps). Retries 5xx, 429, 503 SlowDown, timeouts, connection
 // failures and resets with exponential backoff (equal jitter: half to all of the doubled delay),
 // up to max_attempts; each retry is
 // logged with the reason. Other statuses are returned as they are for the caller to judge.
@@ -51,7 +53,10 @@ class S3Client {
   // the method, key, status, S3 error code and attempt count; never the credentials.
   Result<S3Response> send(const S3Request& req);
   const S3Config& config() const { return config_; }
-  int64_t retries() const { return retries_; }
+  int64_t retries() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return retries_;
+  }
 
  private:
   struct Curl;
@@ -62,6 +67,7 @@ class S3Client {
   S3Config config_;
   SigningKey key_;
   Now now_;
+  std::mutex mu_;  // guards curl_, rng_, retries_
   std::unique_ptr<Curl> curl_;
   std::mt19937_64 rng_;
   int64_t retries_ = 0;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -100,6 +101,21 @@ TEST_F(S3StoreTest, ListPagesThroughContinuationTokensUnderThePrefix) {
   EXPECT_EQ(keys[0].key, "p/k0");
   EXPECT_EQ(keys[9].key, "p/k9");
   EXPECT_EQ(keys[5].size, 5);
+}
+
+// The raw and the curated lake sinks share one store from two threads.
+TEST_F(S3StoreTest, OneStoreServesTwoThreadsAtOnce) {
+  auto s = store();
+  auto writer = [&](const std::string& dir) {
+    for (int i = 0; i < 25; ++i)
+      EXPECT_TRUE(s->put(dir + "/k" + std::to_string(i), dir + std::to_string(i), true).ok());
+  };
+  std::thread a(writer, "raw"), b(writer, "curated");
+  a.join();
+  b.join();
+  EXPECT_EQ(listing(*s, "raw/").size(), 25U);
+  EXPECT_EQ(listing(*s, "curated/").size(), 25U);
+  EXPECT_EQ(*s->get("curated/k7"), "curated7");
 }
 
 TEST_F(S3StoreTest, LargeObjectsGoUpInPartsAndComeBackWhole) {
