@@ -2,7 +2,8 @@
 // stations and 10 metrics with hourly aggregates through envmon's writer, then times the
 // dashboard's queries at random stations, metrics and weeks: a week of raw rows of one series,
 // a year of one series bucketed by day, latest, top stations by AQI. Prints p50/p99.
-// Usage: envmon_bench_pg_query [stations=100] [days=365] [queries=200]
+// Usage: envmon_bench_pg_query [stations=100] [days=365] [queries=200] [raw_days=days]
+// (raw_days < days: raw rows only for the last raw_days, as after retention; aggregates for all)
 #include <algorithm>
 #include <random>
 
@@ -15,9 +16,9 @@ namespace {
 constexpr int kMetrics = 10;
 
 // One day of readings of every station plus their hourly aggregates.
-store::WriteBatch day_batch(int stations, int day, Timestamp t0) {
+store::WriteBatch day_batch(int stations, int day, Timestamp t0, bool raw) {
   store::WriteBatch b;
-  for (int64_t k = day * 288LL; k < (day + 1) * 288LL; ++k)
+  for (int64_t k = day * 288LL; raw && k < (day + 1) * 288LL; ++k)
     for (int s = 0; s < stations; ++s) b.readings.push_back(bench::bench_reading(s, k, kMetrics, t0));
   for (int s = 0; s < stations; ++s) {
     for (int h = 0; h < 24; ++h) {
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   const int stations = argc > 1 ? std::atoi(argv[1]) : 100;
   const int days = argc > 2 ? std::atoi(argv[2]) : 365;
   const int queries = argc > 3 ? std::atoi(argv[3]) : 200;
+  const int raw_days = argc > 4 ? std::atoi(argv[4]) : days;
   const Timestamp t0 = from_unix_ms(1735689600000);  // 2025-01-01
   const auto cfg = bench::pg_config();
   bench::fresh_schema(cfg);
@@ -69,20 +71,21 @@ int main(int argc, char** argv) {
   if (Status s = store.open(); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().to_string().c_str()), 1;
   auto start = std::chrono::steady_clock::now();
   for (int d = 0; d < days; ++d) {
-    if (Status s = store.write(day_batch(stations, d, t0)); !s.ok()) {
+    if (Status s = store.write(day_batch(stations, d, t0, d >= days - raw_days)); !s.ok()) {
       return std::fprintf(stderr, "%s\n", s.error().to_string().c_str()), 1;
     }
   }
-  const double rows = static_cast<double>(stations) * days * 288 * kMetrics;
+  const double rows = static_cast<double>(stations) * raw_days * 288 * kMetrics;
   bench::figure("pg_query_loaded_rows", rows, "rows");
   bench::figure("pg_query_load_rows_per_sec", rows / bench::seconds_since(start), "rows/s");
+  bench::figure("pg_query_hourly_aggregates", static_cast<double>(stations) * days * 24 * kMetrics, "rows");
   auto admin = store::postgres::PgConnection::connect(cfg.dsn, cfg.password, 5);
   if (!admin.ok() || !(*admin)->exec("VACUUM ANALYZE").ok()) return 1;
   std::mt19937 rng(7);
   auto station = [&] { return "st" + std::to_string(static_cast<int>(rng() % stations)); };
   auto metric = [&] { return bench::kBenchMetrics[rng() % kMetrics]; };
   time_queries("pg_query_week", queries, [&](int) {
-    const Timestamp from = t0 + Seconds(86400LL * (rng() % std::max(1, days - 7)));
+    const Timestamp from = t0 + Seconds(86400LL * (days - raw_days + rng() % std::max(1, raw_days - 7)));
     auto r = store.range(station(), metric(), from, from + Seconds(7 * 86400), 5000);
     return r.ok() && !r->empty();
   });

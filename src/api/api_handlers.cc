@@ -1,6 +1,7 @@
 #include "api/api_handlers.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "api/json_render.h"
@@ -101,6 +102,30 @@ HttpResult ApiHandlers::observations(const QueryParams& params) {
         "bucket"));
   }
   return {200, render_raw_points(q, *rows)};
+}
+
+HttpResult ApiHandlers::top_aqi(const QueryParams& params) {
+  Metric metric = Metric::aqi_us;
+  int64_t limit = 10;
+  for (const auto& [key, value] : params) {
+    if (key == "metric") {
+      const auto m = parse_metric(value);
+      if (!m || (*m != Metric::aqi_us && *m != Metric::aqi_in)) {
+        return error_result(ApiError::bad_request("metric must be aqi_us or aqi_in", "metric"));
+      }
+      metric = *m;
+    } else if (key == "limit") {
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 100) {
+        return error_result(ApiError::bad_request("limit must be an integer in 1..100", "limit"));
+      }
+    } else {
+      return error_result(ApiError::bad_request("unknown parameter '" + key + "'", key));
+    }
+  }
+  auto rows = store_.top_stations_by_aqi(metric, static_cast<size_t>(limit));
+  if (!rows.ok()) return store_failure("top_aqi", rows.error());
+  return {200, render_top_aqi(metric, *rows)};
 }
 
 }  // namespace envmon::api

@@ -37,6 +37,9 @@ class ApiHandlers {
   HttpResult anomalies(const QueryParams& params);
   // Station cluster labels of the newest clustering model (envmon train clusters).
   HttpResult clusters();
+  // ?metric=aqi_us|aqi_in (default aqi_us)&limit=1..100 (default 10): stations ranked by
+  // their newest hourly AQI, highest first.
+  HttpResult top_aqi(const QueryParams& params);
 
  private:
   // true/false for a known/unknown station; an error when the store fails.

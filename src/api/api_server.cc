@@ -43,6 +43,7 @@ Route classify(const httplib::Request& req) {
   if (p == "/api/v1/observations") return Route::api_observations;
   if (p == "/api/v1/anomalies") return Route::api_anomalies;
   if (p == "/api/v1/clusters") return Route::api_clusters;
+  if (p == "/api/v1/aqi/top") return Route::api_top_aqi;
   if (!latest_station(p).empty()) return Route::api_latest;
   return Route::api_unknown;
 }
@@ -232,7 +233,7 @@ void ApiServer::Impl::handle_api(const httplib::Request& req, httplib::Response&
   std::string key;
   if (cacheable) {
     key.reserve(4 + req.target.size());
-    key.append("api:").append(route == Route::api_observations ? req.target : req.path);
+    key.append("api:").append(route == Route::api_observations || route == Route::api_top_aqi ? req.target : req.path);
     // Anomalies read their query string too; it joins the key.
     if (route == Route::api_anomalies) key.append(req.target.substr(std::min(req.target.find('?'), req.target.size())));
     if (auto hit = cache_.get(key)) {
@@ -259,6 +260,7 @@ HttpResult ApiServer::Impl::compute_api(const httplib::Request& req, Route route
     case Route::api_observations: return handlers_.observations(to_query_params(req.params));
     case Route::api_anomalies: return handlers_.anomalies(to_query_params(req.params));
     case Route::api_clusters: return handlers_.clusters();
+    case Route::api_top_aqi: return handlers_.top_aqi(to_query_params(req.params));
     default:
       return error_result(ApiError::not_found("no API endpoint at " + req.path +
                                               "; see /api/v1/metrics, /api/v1/stations, "

@@ -69,6 +69,26 @@ TEST_F(ApiServerTest, StationsWithAqiBands) {
   EXPECT_TRUE(j["stations"][1]["aqi_in"].is_null());
 }
 
+TEST_F(ApiServerTest, TopStationsByAqi) {
+  store_.add({"london", "sim", Metric::aqi_us, t0(), 42, 42, 0, t0()});
+  start();
+  const json j = body(get("/api/v1/aqi/top?metric=aqi_us&limit=5"));
+  EXPECT_EQ(j["metric"], "aqi_us");
+  ASSERT_EQ(j["stations"].size(), 2u);
+  EXPECT_EQ(j["stations"][0]["station"], "delhi");
+  EXPECT_DOUBLE_EQ(j["stations"][0]["aqi"].get<double>(), 153.4);
+  EXPECT_EQ(j["stations"][0]["category"], "Unhealthy");
+  EXPECT_EQ(j["stations"][1]["station"], "london");
+  EXPECT_EQ(body(get("/api/v1/aqi/top?metric=aqi_in"))["stations"][0]["category"], "Poor");
+  for (const char* bad : {"/api/v1/aqi/top?metric=pm25", "/api/v1/aqi/top?limit=0",
+                          "/api/v1/aqi/top?limit=ten", "/api/v1/aqi/top?top=3"}) {
+    SCOPED_TRACE(bad);
+    auto res = get(bad);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+  }
+}
+
 TEST_F(ApiServerTest, LatestMeasurements) {
   start();
   const json j = body(get("/api/v1/stations/delhi/latest"));

@@ -99,6 +99,22 @@ class FakeStore final : public store::Store {
     std::lock_guard lock(mutex_);
     return store::StoreCounts{static_cast<int64_t>(rows_.size()), 0, 0};
   }
+  // The newest value of `metric` per station stands in for the newest hourly AQI aggregate.
+  Result<std::vector<store::StationAqi>> top_stations_by_aqi(Metric metric, size_t limit) override {
+    if (failing_) return failure();
+    std::lock_guard lock(mutex_);
+    std::map<std::string, store::StationAqi> newest;
+    for (const auto& r : rows_) {
+      if (r.metric != metric) continue;
+      auto [it, fresh] = newest.try_emplace(r.station, store::StationAqi{r.station, metric, r.observed_at, r.value, ""});
+      if (!fresh && r.observed_at > it->second.at) it->second = {r.station, metric, r.observed_at, r.value, ""};
+    }
+    std::vector<store::StationAqi> out;
+    for (auto& [station, a] : newest) out.push_back(a);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.aqi > b.aqi; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+  }
   Status write_anomalies(const std::vector<store::AnomalyRecord>& anomalies) override {
     std::lock_guard lock(mutex_);
     anomalies_.insert(anomalies_.end(), anomalies.begin(), anomalies.end());

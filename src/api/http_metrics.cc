@@ -15,6 +15,7 @@ std::string_view route_label(Route r) {
     case Route::api_observations: return "/api/v1/observations";
     case Route::api_anomalies: return "/api/v1/anomalies";
     case Route::api_clusters: return "/api/v1/clusters";
+    case Route::api_top_aqi: return "/api/v1/aqi/top";
     case Route::api_unknown: return "/api/unknown";
     case Route::static_files: return "static";
     case Route::method_not_allowed: return "method_not_allowed";

@@ -21,6 +21,7 @@ enum class Route : uint8_t {
   api_observations,
   api_anomalies,
   api_clusters,
+  api_top_aqi,
   api_unknown,
   static_files,
   method_not_allowed,

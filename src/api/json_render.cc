@@ -182,4 +182,24 @@ std::string error_code_for_status(int status) {
   }
 }
 
+std::string render_top_aqi(Metric metric, const std::vector<store::StationAqi>& rows) {
+  std::string out;
+  out.reserve(128 * rows.size() + 64);
+  JsonWriter w(out);
+  w.begin_object().field("metric", metric_id(metric)).key("stations").begin_array();
+  for (const auto& r : rows) {
+    const AqiBand band = metric == Metric::aqi_us ? us_aqi_band(r.aqi) : india_aqi_band(r.aqi);
+    w.begin_object()
+        .field("station", r.station)
+        .field_number("aqi", r.aqi)
+        .field("category", band.category)
+        .field("color", band.color)
+        .field_time("hour", r.at)
+        .field("dominant", r.dominant)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return out;
+}
+
 }  // namespace envmon::api

@@ -29,6 +29,8 @@ std::string render_latest(const std::string& station, const std::vector<store::O
 // Raw: {"station","metric","unit","from","to","bucket":null,"points":[{"t","value","flags","source"}]}
 std::string render_raw_points(const ObservationQuery& q, const std::vector<store::Observation>& rows);
 // Bucketed: {..., "bucket":"1h","bucket_secs":3600,"points":[{"t","mean","min","max","count"}]}
+// Stations ranked by their newest hourly AQI, with the band of `metric`'s scale.
+std::string render_top_aqi(Metric metric, const std::vector<store::StationAqi>& rows);
 std::string render_buckets(const ObservationQuery& q, const std::vector<store::Bucket>& buckets);
 
 }  // namespace envmon::api

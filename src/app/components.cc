@@ -19,6 +19,7 @@
 #include "sources/simulator/simulator_config.h"
 #include "sources/simulator/simulator_source.h"
 #include "sources/waqi/waqi_source.h"
+#include "store/postgres/pg_store_config.h"
 #include "store/sqlite/sqlite_store_config.h"
 
 namespace envmon::app {
@@ -33,6 +34,7 @@ const std::vector<ComponentInfo>& registered_components() {
       {"bus", "memory", "In-process bus: bounded partitions, back-pressure, consumer groups"},
       {"bus", "kafka", "Apache Kafka via librdkafka: idempotent producer, consumer groups"},
       {"store", "sqlite", "Embedded SQLite time-series store with idempotent upserts"},
+      {"store", "postgres", "PostgreSQL: time partitions, binary COPY + idempotent merge, retention"},
       {"lake", "file", "Raw lake on the local filesystem: write-once zstd JSON lines"},
       {"lake", "s3", "Raw + curated lake on S3 or an S3-compatible server (SigV4, multipart)"},
       {"cache", "memory", "In-process LRU response cache with TTL"},
@@ -77,6 +79,7 @@ std::vector<config::SchemaDoc> all_schema_docs() {
   docs.push_back({"bus.memory", "In-process bus", bus::memory_bus_schema().specs()});
   add(bus::kafka_bus_schema_docs());
   add(store::sqlite::sqlite_store_schema_docs());
+  add(store::postgres::pg_store_schema_docs());
   add(lake::file_lake_schema_docs());
   add(lake::s3::s3_lake_schema_docs());
   add(lake::curated_lake_schema_docs());
@@ -119,6 +122,7 @@ Result<std::unique_ptr<bus::Bus>> make_bus(const config::BackendSection& section
 
 Result<std::unique_ptr<store::Store>> make_store(const config::BackendSection& section,
                                                  const std::string& data_dir) {
+  if (section.type == "postgres") return store::postgres::make_pg_store(section.settings);
   return store::sqlite::make_sqlite_store(section.settings, data_dir);
 }
 

@@ -80,6 +80,10 @@ Status Runtime::start() {
     // The clock resumes where the stored data stops, so a restarted demo continues its day.
     clock_ = std::make_unique<ScaledClock>(resume_clock_start(), options_.speed);
   }
+  if (auto policy = store_->retention_policy(); policy && options_.roles.has(Role::sinks)) {
+    retention_ = std::make_unique<RetentionJob>(*store_, *policy, *clock_);
+    retention_->start();
+  }
   // Consumers before producers: every group exists before the first message is produced.
   if (options_.roles.has(Role::sinks)) ENVMON_TRY(start_sinks());
   if (options_.roles.has(Role::processor)) ENVMON_TRY(start_processor());
@@ -260,6 +264,7 @@ void Runtime::stop() {
   if (curated_sink_) curated_sink_->stop();
   if (api_) api_->stop();
   bus_->shutdown();
+  if (retention_) retention_->stop();
   if (store_) store_->close();
   log_.info("Stopped cleanly: everything acknowledged is on disk");
   sources_.clear();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/components.h"
+#include "app/retention_job.h"
 #include "app/source_runner.h"
 #include "config/app_config.h"
 #include "core/clock.h"
@@ -115,6 +116,7 @@ class Runtime {
   std::unique_ptr<analytics::AnalyticsStage> analytics_;  // online scoring (role processor)
   std::unique_ptr<analytics::AnomalySink> anomaly_sink_;  // anomalies -> store (role sinks)
   std::unique_ptr<sinks::StoreSink> store_sink_;
+  std::unique_ptr<RetentionJob> retention_;  // when the store's config asks for retention
   std::unique_ptr<sinks::LakeSink> lake_sink_;
   std::unique_ptr<lake::CuratedLake> curated_;  // Parquet on the lake's store, unless curated: off
   std::unique_ptr<sinks::ParquetLakeSink> curated_sink_;

@@ -147,6 +147,19 @@ Result<int64_t> PgStore::downsample_daily(PgConnection& c) {
 // the horizon that sends their sub-hour buckets to the aggregates).
 Result<RetentionReport> PgStore::apply_retention(Timestamp raw_before) {
   const int64_t horizon = to_unix_ms(raw_before) / kHourMs * kHourMs;
+  auto report = retain(horizon);
+  if (!report.ok()) return report.error();
+  {
+    std::lock_guard lock(partitions_mutex_);
+    std::erase_if(partitions_, [&](int64_t start) { return start + partition_width_ms() <= horizon; });
+  }
+  // Keep partitions ahead of now for a long-running process.
+  const Timestamp now = SystemClock().now();
+  ENVMON_TRY(ensure_partitions(now, now + Millis(partition_width_ms() * config_.partitions_ahead)));
+  return report;
+}
+
+Result<RetentionReport> PgStore::retain(int64_t horizon) {
   auto c = pool_.acquire();
   if (!c.ok()) return c.error();
   RetentionReport report;
@@ -170,13 +183,6 @@ Result<RetentionReport> PgStore::apply_retention(Timestamp raw_before) {
     return ok_status();
   });
   if (!s.ok()) return s.error().with_context("retention");
-  {
-    std::lock_guard lock(partitions_mutex_);
-    std::erase_if(partitions_, [&](int64_t start) { return start + partition_width_ms() <= horizon; });
-  }
-  // Keep partitions ahead of now for a long-running process.
-  const Timestamp now = SystemClock().now();
-  ENVMON_TRY(ensure_partitions(now, now + Millis(partition_width_ms() * config_.partitions_ahead)));
   return report;
 }
 

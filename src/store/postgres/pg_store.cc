@@ -159,16 +159,18 @@ Status copy_merge(PgConnection& c, const char* stage, const std::string& data, b
 
 Status PgStore::open() {
   pool_.configure(config_.dsn, config_.password, config_.pool_size, config_.connect_timeout_secs);
-  auto c = pool_.acquire();
-  if (!c.ok()) return c.error();
-  auto ts = detect_timescale(**c);
-  if (!ts.ok()) return ts.error();
-  timescale_ = *ts;
-  auto applied = pg_migrate(**c, timescale_);
-  if (!applied.ok()) return applied.error();
-  migrations_applied_ = *applied;
-  if (timescale_) return ok_status();
-  ENVMON_TRY(load_partitions(**c));
+  {  // the lease goes back before ensure_partitions takes one (pool_size may be 1)
+    auto c = pool_.acquire();
+    if (!c.ok()) return c.error();
+    auto ts = detect_timescale(**c);
+    if (!ts.ok()) return ts.error();
+    timescale_ = *ts;
+    auto applied = pg_migrate(**c, timescale_);
+    if (!applied.ok()) return applied.error();
+    migrations_applied_ = *applied;
+    if (timescale_) return ok_status();
+    ENVMON_TRY(load_partitions(**c));
+  }
   const Timestamp now = SystemClock().now();
   return ensure_partitions(now - Millis(partition_width_ms()),
                            now + Millis(partition_width_ms() * config_.partitions_ahead));

@@ -52,6 +52,8 @@ class PgStore final : public Store {
   Status prepare_session(PgConnection& c);
   Status merge_batch(PgConnection& c, const WriteBatch& batch);
   Result<int64_t> drop_raw_before(PgConnection& c, int64_t horizon_ms);
+  // Downsampling, then raw rows and the horizon in one transaction, on one pooled connection.
+  Result<RetentionReport> retain(int64_t horizon_ms);
   Result<int64_t> downsample_daily(PgConnection& c);
   int64_t partition_width_ms() const;
 

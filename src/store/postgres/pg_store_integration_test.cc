@@ -12,6 +12,7 @@
 #include "model/codec.h"
 #include "sinks/store_sink.h"
 #include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_sql.h"
 #include "store/postgres/pg_store.h"
 #include "store/testing/store_contract.h"
 
@@ -94,7 +95,9 @@ class PgStoreTest : public ::testing::Test {
 };
 
 TEST_F(PgStoreTest, MigratesOnceAndCreatesPartitionsAheadAndOnDemand) {
-  auto s = open_store();
+  PgStoreConfig one = test_config();
+  one.pool_size = 1;  // open() and retention never hold two connections at once
+  auto s = open_store(one);
   EXPECT_FALSE(s->timescale());  // Debian's PostgreSQL has no TimescaleDB
   EXPECT_EQ(s->migrations_applied(), 2);
   const int64_t ahead = scalar(
@@ -108,6 +111,38 @@ TEST_F(PgStoreTest, MigratesOnceAndCreatesPartitionsAheadAndOnDemand) {
   old.readings.push_back(contract_reading("delhi", from_unix_ms(1577836800000), 1, 2));  // 2020
   ASSERT_TRUE(s->write(old).ok());
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200101"), 2);
+  // Retention drops that whole partition and keeps the ones ahead.
+  auto report = s->apply_retention(from_unix_ms(1577836800000) + Seconds(2 * 86400));
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->raw_rows_deleted, 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pg_class WHERE relname = 'measurements_p20200101'"), 0);
+  EXPECT_GE(scalar("SELECT count(*) FROM pg_inherits WHERE inhparent = 'measurements'::regclass"),
+            ahead);
+}
+
+// Daily aggregates are the count-weighted hourly ones, refreshed only for days whose hours changed.
+TEST_F(PgStoreTest, RetentionDownsamplesChangedDaysToDailyAggregates) {
+  auto s = open_store();
+  WriteBatch b;
+  b.aggregates.push_back(testing::contract_aggregate("delhi", Metric::pm25, kContractT0, 10, 1));
+  b.aggregates.push_back(
+      testing::contract_aggregate("delhi", Metric::pm25, kContractT0 + Seconds(3600), 20, 3));
+  ASSERT_TRUE(s->write(b).ok());
+  auto first = s->apply_retention(kContractT0 - Seconds(86400));
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  EXPECT_EQ(first->daily_rows_refreshed, 1);
+  auto day = admin_->query("SELECT mean, min, max, count FROM aggregates_daily", Params());
+  ASSERT_TRUE(day.ok());
+  ASSERT_EQ(day->size(), 1);
+  EXPECT_DOUBLE_EQ(day->real(0, 0), 17.5);
+  EXPECT_EQ(day->real(0, 1), 9);
+  EXPECT_EQ(day->real(0, 2), 21);
+  EXPECT_EQ(day->int64(0, 3), 4);
+  // A replay rewrites no hourly row (updated_at stays), so it marks no day for downsampling.
+  const std::string stamp = "SELECT " ENVMON_PG_MS("max(updated_at)") " FROM aggregates_hourly";
+  const int64_t before = scalar(stamp);
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(scalar(stamp), before);
 }
 
 TEST_F(PgStoreTest, ConstraintAndEncodingErrorsArePermanentAndRollBack) {
