@@ -105,6 +105,8 @@ function api(path, q) {
   if (path === '/api/v1/stations') return [200, stations];
   if (path === '/api/v1/metrics') return [200, metrics];
   if (path === '/api/v1/observations') return observations(q);
+  if (path === '/api/v1/anomalies') return [200, { station: q.get('station'), count: 0, anomalies: [] }];
+  if (path === '/api/v1/clusters') return [200, { model: null, computed_at: null, stations: [], clusters: [] }];
   const m = /^\/api\/v1\/stations\/([^/]+)\/latest$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

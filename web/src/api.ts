@@ -180,3 +180,37 @@ export async function fetchObservations(q: ObservationQuery): Promise<Observatio
   if (!Array.isArray(body.points)) body.points = [];
   return body;
 }
+
+// Anomalies found by the online scoring stage (GET /api/v1/anomalies), newest first.
+export interface Anomaly {
+  station: string;
+  metric: string;
+  at: string;
+  detector: string;
+  score: number;
+  value: number | null;
+  explanation: { direction?: string; baseline?: number; related_metrics?: Record<string, number> } | null;
+}
+
+export async function fetchAnomalies(stationId: string, limit = 5): Promise<Anomaly[]> {
+  const params = new URLSearchParams({ station: stationId, limit: String(limit) });
+  const body = await getJson<{ anomalies?: Anomaly[] }>(`api/v1/anomalies?${params.toString()}`);
+  return Array.isArray(body.anomalies) ? body.anomalies : [];
+}
+
+// Station cluster labels of the newest clustering model (GET /api/v1/clusters).
+export interface ClusterLabel {
+  station: string;
+  cluster: number;
+  silhouette: number;
+}
+
+export interface Clusters {
+  model: string | null;
+  stations: ClusterLabel[];
+}
+
+export async function fetchClusters(): Promise<Clusters> {
+  const body = await getJson<Clusters>('api/v1/clusters');
+  return { model: body.model ?? null, stations: Array.isArray(body.stations) ? body.stations : [] };
+}

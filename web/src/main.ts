@@ -4,7 +4,8 @@
 
 import './style.css';
 import {
-  ApiError, fetchLatest, fetchMetrics, fetchStations, type LatestMeasurement, type MetricInfo, type Station,
+  ApiError, fetchAnomalies, fetchClusters, fetchLatest, fetchMetrics, fetchStations, type Anomaly, type Clusters,
+  type LatestMeasurement, type MetricInfo, type Station,
 } from './api';
 import { kUsBands, kNoDataColor } from './aqi';
 import { renderChart, type ChartData } from './chart';
@@ -49,6 +50,8 @@ const state = {
   sort: { key: 'aqi_us', descending: true } as SortState,
   latest: null as LatestMeasurement[] | null,
   latestError: null as string | null,
+  anomalies: [] as Anomaly[],
+  clusters: { model: null, stations: [] } as Clusters,
   chart: null as ChartData | null,
   chartMessage: 'Loading chart…',
   selectionToken: 0,
@@ -113,7 +116,25 @@ function renderPanelNow(): void {
     latestError: state.latestError,
     metrics: state.metrics,
     chartMetric: state.chartMetric,
+    anomalies: state.anomalies,
+    cluster: clusterOf(state.selectedId),
   }, chooseMetric);
+}
+
+function clusterOf(id: string | null): { label: Clusters['stations'][number]; model: string } | null {
+  const label = state.clusters.stations.find((c) => c.station === id);
+  return label && state.clusters.model ? { label, model: state.clusters.model } : null;
+}
+
+// Anomalies and clusters are extras: when they fail the panel simply shows none.
+async function loadAnalytics(token: number, st: Station): Promise<void> {
+  const [anomalies, clusters] = await Promise.all([
+    fetchAnomalies(st.id).catch(() => [] as Anomaly[]),
+    fetchClusters().catch(() => state.clusters),
+  ]);
+  if (token !== state.selectionToken) return;
+  state.anomalies = anomalies;
+  state.clusters = clusters;
 }
 
 function renderChartNow(): void {
@@ -141,6 +162,7 @@ async function loadSelection(): Promise<void> {
     if (token !== state.selectionToken) return;
     state.latestError = `Latest measurements unavailable. ${describe(e)}`;
   }
+  await loadAnalytics(token, st);
   renderPanelNow();
   await loadChart(token, st);
 }
@@ -164,6 +186,7 @@ function select(id: string): void {
   if (id === state.selectedId) return;
   state.selectedId = id;
   state.latest = null;
+  state.anomalies = [];
   state.latestError = null;
   state.chart = null;
   state.chartMessage = 'Loading chart…';

@@ -1,7 +1,7 @@
 // Side panel: the selected station's AQI summary and its latest measurement of every metric, with
 // quality flags as badges and masked values spelled out as "masked" (never shown as a number).
 
-import type { AqiSummary, LatestMeasurement, MetricInfo, Station } from './api';
+import type { Anomaly, AqiSummary, ClusterLabel, LatestMeasurement, MetricInfo, Station } from './api';
 import { inColor, textColorOn, usColor } from './aqi';
 import { el, flagLabel, formatTime, formatUtc, formatValue, isMasked, kMaskingFlags, metricLabel } from './format';
 
@@ -11,6 +11,32 @@ export interface PanelState {
   latestError: string | null;
   metrics: Map<string, MetricInfo>;
   chartMetric: string;
+  anomalies: Anomaly[]; // the station's newest anomalies (empty when none or unavailable)
+  cluster: { label: ClusterLabel; model: string } | null;
+}
+
+// The station's profile cluster and its newest anomalies, each with what drove it.
+function analyticsSection(s: PanelState, tz: string): HTMLElement {
+  const section = el('section', { class: 'analytics' });
+  if (s.cluster) {
+    section.append(el('p', { class: 'muted small cluster', text:
+      `Daily-profile cluster ${s.cluster.label.cluster} (model ${s.cluster.model}, silhouette ${formatValue(s.cluster.label.silhouette, 2)})` }));
+  }
+  if (!s.anomalies.length) {
+    section.append(el('p', { class: 'muted small', text: 'No recent anomalies.' }));
+    return section;
+  }
+  const list = el('ul', { class: 'anomalies' });
+  for (const a of s.anomalies) {
+    const dir = a.explanation?.direction === 'low' ? 'low' : 'high';
+    const related = Object.keys(a.explanation?.related_metrics ?? {}).map(metricLabel).join(', ');
+    const text = `${formatTime(a.at, tz, true)} · ${metricLabel(a.metric)} unusually ${dir}: ` +
+      `${formatValue(a.value)} (expected ${formatValue(a.explanation?.baseline)}, score ${formatValue(a.score, 1)})` +
+      (related ? ` · also unusual: ${related}` : '');
+    list.append(el('li', { text }));
+  }
+  section.append(el('h3', { text: 'Recent anomalies' }), list);
+  return section;
 }
 
 function aqiCard(title: string, aqi: AqiSummary | null, color: string): HTMLElement {
@@ -115,6 +141,7 @@ export function renderPanel(root: HTMLElement, s: PanelState, onMetric: (id: str
         el('th', { scope: 'col', text: 'Flags' }), el('th', { scope: 'col', text: 'Time' }))),
       body));
   }
+  children.push(analyticsSection(s, st.timezone));
   // Keep keyboard focus on the metric button that was used, across the re-render.
   const focused = (document.activeElement as HTMLElement | null)?.closest('tr')?.dataset.metric;
   root.replaceChildren(...children);
