@@ -28,8 +28,10 @@ const std::vector<std::string>& forecast_model_names() {
 }
 
 Result<std::unique_ptr<Forecaster>> make_model(std::string_view name, const ModelOptions& o) {
-  if (name == "additive") {
+  if (name == "additive" || name == "additive_plain") {
     models::AdditiveConfig c;
+    // additive_plain: no residual correction, Prophet's forecast (the peer comparison).
+    if (name == "additive_plain") c.residual_correction = models::ResidualCorrection::none;
     if (o.covariates == Covariates::oracle) {
       using features::Raw;
       c.regressors = {Raw::temperature, Raw::dew_point, Raw::pressure, Raw::wind_speed};

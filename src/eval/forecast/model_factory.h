@@ -22,6 +22,7 @@ struct ModelOptions {
 };
 
 // The forecasters by name, in report order (the ensemble is built from the others).
+// make_model also knows "additive_plain": the additive model without its residual correction.
 const std::vector<std::string>& forecast_model_names();  // additive lstm holt_winters seasonal_naive
 Result<std::unique_ptr<models::Forecaster>> make_model(std::string_view name,
                                                        const ModelOptions& options);

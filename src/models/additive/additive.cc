@@ -205,6 +205,8 @@ Status Additive::fit(const History& full) {
   delta_.assign(th.data() + 2, th.data() + 2 + C);
   beta_.assign(th.data() + 2 + C, th.data() + th.size());
   sigma_ = std::sqrt(objective.s2);
+  residual_acf_.clear();
+  if (config_.residual_correction == ResidualCorrection::autoregressive) fit_residual_acf(h);
   return ok_status();
 }
 
@@ -231,6 +233,17 @@ Result<Forecast> Additive::predict(const History& h, int horizon) const {
     f.mean.push_back(v * y_scale_);
     times.push_back(scaled_time(t));
   }
+  if (!residual_acf_.empty()) {
+    size_t last = h.size();
+    while (last > 0 && !std::isfinite(h.y[last - 1])) --last;
+    if (last > 0) {
+      const double r = h.y[last - 1] / y_scale_ - fitted_at(h, last - 1);
+      for (size_t s = 0; s < f.mean.size(); ++s) {
+        const size_t lag = h.size() + s - (last - 1);
+        if (lag <= residual_acf_.size()) f.mean[s] += residual_acf_[lag - 1] * r * y_scale_;
+      }
+    }
+  }
   // Prophet's uncertainty: new changepoints as a Poisson process with the history's rate, their
   // sizes Laplace with the mean fitted |δ|, plus Normal observation noise.
   double lambda = 1e-8;
@@ -256,6 +269,40 @@ Result<Forecast> Additive::predict(const History& h, int horizon) const {
     f.upper.push_back(quantile(s, kUpperQuantile));
   }
   return f;
+}
+
+double Additive::fitted_at(const History& h, size_t index) const {
+  std::vector<double> row(2 + delta_.size() + beta_.size());
+  std::vector<double> regs(config_.regressors.size());
+  for (size_t r = 0; r < regs.size(); ++r) {
+    const auto& col = h.frame->col(config_.regressors[r]);
+    const size_t fi = h.frame_offset + index;
+    regs[r] = fi < col.size() ? col[fi] : std::nan("");
+  }
+  if (row.size() < 2) return 0;  // never: the trend columns are always there
+  design_row(h.time_at(index), regs.empty() ? nullptr : regs.data(), row.data());
+  double v = m_ * row[0] + k_ * row[1];
+  for (size_t j = 0; j < delta_.size(); ++j) v += delta_[j] * row[2 + j];
+  for (size_t j = 0; j < beta_.size(); ++j) v += beta_[j] * row[2 + delta_.size() + j];
+  return v;
+}
+
+void Additive::fit_residual_acf(const History& h) {
+  std::vector<double> r(h.size(), std::nan(""));
+  for (size_t i = 0; i < h.size(); ++i) {
+    if (std::isfinite(h.y[i])) r[i] = h.y[i] / y_scale_ - fitted_at(h, i);
+  }
+  for (int64_t k = 1; k <= config_.residual_lags; ++k) {
+    double xy = 0, xx = 0, yy = 0;
+    for (size_t t = 0; t + static_cast<size_t>(k) < r.size(); ++t) {
+      const double a = r[t], b = r[t + static_cast<size_t>(k)];
+      if (!std::isfinite(a) || !std::isfinite(b)) continue;
+      xy += a * b;
+      xx += a * a;
+      yy += b * b;
+    }
+    residual_acf_.push_back(xx > 0 && yy > 0 ? xy / std::sqrt(xx * yy) : 0.0);
+  }
 }
 
 AdditiveComponents Additive::components(int64_t unix_secs) const {
@@ -296,11 +343,13 @@ std::string Additive::save() const {
          {"daily_order", config_.daily_order}, {"weekly_order", config_.weekly_order},
          {"yearly_order", config_.yearly_order}, {"window_hours", config_.window_hours},
          {"uncertainty_samples", config_.uncertainty_samples}, {"seed", config_.seed},
+         {"residual_lags", config_.residual_lags},
          {"regressors", regs}}},
        {"t_start", t_start_}, {"t_end", t_end_}, {"utc_offset_secs", utc_offset_secs_},
        {"yearly_on", yearly_on_}, {"y_scale", y_scale_}, {"changepoints_t", changepoints_},
        {"k", k_}, {"m", m_}, {"sigma", sigma_}, {"delta", delta_}, {"beta", beta_},
-       {"regressor_mean", reg_mean_}, {"regressor_std", reg_std_}});
+       {"regressor_mean", reg_mean_}, {"regressor_std", reg_std_},
+       {"residual_acf", residual_acf_}});
 }
 
 Result<std::unique_ptr<Additive>> Additive::load(std::string_view bytes) {
@@ -318,6 +367,7 @@ Result<std::unique_ptr<Additive>> Additive::load(std::string_view bytes) {
     cfg.window_hours = c.at("window_hours").get<int64_t>();
     cfg.uncertainty_samples = c.at("uncertainty_samples").get<int64_t>();
     cfg.seed = c.at("seed").get<uint64_t>();
+    cfg.residual_lags = c.at("residual_lags").get<int64_t>();
     for (const auto& name : c.at("regressors").get<std::vector<std::string>>()) {
       for (size_t r = 0; r < features::kRawCount; ++r) {
         if (features::raw_name(static_cast<features::Raw>(r)) == name) cfg.regressors.push_back(static_cast<features::Raw>(r));
@@ -337,6 +387,7 @@ Result<std::unique_ptr<Additive>> Additive::load(std::string_view bytes) {
     m->beta_ = b.at("beta").get<std::vector<double>>();
     m->reg_mean_ = b.at("regressor_mean").get<std::vector<double>>();
     m->reg_std_ = b.at("regressor_std").get<std::vector<double>>();
+    m->residual_acf_ = b.at("residual_acf").get<std::vector<double>>();
     return m;
   });
 }

@@ -10,6 +10,10 @@
 namespace envmon::models {
 
 enum class YearlySeasonality { automatic, on, off };
+// `autoregressive`: the forecast adds the last in-sample residual times the residuals'
+// autocorrelation at each lead time (what Prophet leaves on the table at short horizons, where
+// the current anomaly persists); `none` is Prophet's forecast exactly.
+enum class ResidualCorrection { none, autoregressive };
 
 // The Prophet-style additive model (Taylor & Letham 2018):
 //   y(t) = trend(t) + daily(t) + weekly(t) + yearly(t) + Σ β_r x_r(t) + ε
@@ -32,6 +36,8 @@ struct AdditiveConfig {
   int64_t window_hours = 730 * 24;  // most recent history used for the fit
   int64_t uncertainty_samples = 300;
   int64_t max_iterations = 1000;
+  ResidualCorrection residual_correction = ResidualCorrection::autoregressive;
+  int64_t residual_lags = 48;  // hours of residual autocorrelation kept
   uint64_t seed = 42;
   // Weather covariates as extra regressors. Forecasting with them needs their future values
   // (a weather forecast); the evaluation passes the observed ones (an oracle), and says so.
@@ -55,6 +61,7 @@ class Additive final : public Forecaster {
   AdditiveComponents components(int64_t unix_secs) const;
   int iterations() const { return iterations_; }
   const std::vector<double>& changepoint_deltas() const { return delta_; }
+  const std::vector<double>& residual_autocorrelation() const { return residual_acf_; }
 
  private:
   struct Layout;
@@ -62,6 +69,9 @@ class Additive final : public Forecaster {
   double scaled_time(int64_t unix_secs) const;
   // One design row (trend, seasonal, regressor columns) into `out`.
   void design_row(int64_t unix_secs, const double* regressors, double* out) const;
+  // The model's value (scaled units) at a history index, regressors from the history's frame.
+  double fitted_at(const History& h, size_t index) const;
+  void fit_residual_acf(const History& h);
 
   AdditiveConfig config_;
   // Fitted state.
@@ -73,6 +83,7 @@ class Additive final : public Forecaster {
   double k_ = 0, m_ = 0, sigma_ = 1;  // scaled units
   std::vector<double> delta_, beta_;
   std::vector<double> reg_mean_, reg_std_;
+  std::vector<double> residual_acf_;  // index k - 1: the residuals' autocorrelation at lag k
   int iterations_ = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "models/forecaster/test_series.h"
 
@@ -59,6 +60,30 @@ TEST(Additive, FindsAChangeOfSlope) {
   EXPECT_NEAR(sum, 0.05 * 1439 / y_max, 0.1 * 0.05 * 1439 / y_max);
   const auto biggest = std::max_element(d.begin(), d.end()) - d.begin();
   EXPECT_TRUE(biggest == 14 || biggest == 15) << biggest;
+}
+
+TEST(Additive, ResidualCorrectionCarriesTheCurrentAnomaly) {
+  testing::Synthetic s;
+  s.noise_sd = 0;
+  std::vector<double> y = s.series(24 * 40);
+  std::mt19937 rng(3);
+  std::normal_distribution<double> shock(0, 1);
+  double e = 0;
+  for (double& v : y) v += (e = 0.9 * e + shock(rng));  // AR(1) noise
+  AdditiveConfig plain_config;
+  plain_config.residual_correction = ResidualCorrection::none;
+  Additive corrected, plain(plain_config);
+  ASSERT_TRUE(corrected.fit(s.history(y)).ok());
+  ASSERT_TRUE(plain.fit(s.history(y)).ok());
+  ASSERT_EQ(corrected.residual_autocorrelation().size(), 48u);
+  EXPECT_NEAR(corrected.residual_autocorrelation()[0], 0.9, 0.1);
+  EXPECT_TRUE(plain.residual_autocorrelation().empty());
+  // The first step moves towards the last value by about 0.9 of its residual; later steps less.
+  const auto fc = corrected.predict(s.history(y), 24);
+  const auto fp = plain.predict(s.history(y), 24);
+  const double last_residual = y.back() - s.truth(y.size() - 1);
+  EXPECT_NEAR(fc->mean[0] - fp->mean[0], 0.9 * last_residual, 0.5 + 0.2 * std::abs(last_residual));
+  EXPECT_LT(std::abs(fc->mean[23] - fp->mean[23]), std::abs(fc->mean[0] - fp->mean[0]) + 1e-9);
 }
 
 TEST(Additive, SavesAndLoadsTheSameForecast) {
