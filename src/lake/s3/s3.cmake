@@ -29,7 +29,8 @@ endif()
 if(ENVMON_BUILD_TESTS)
   set(ENVMON_LAKE_INTEROP_DIR ${PROJECT_SOURCE_DIR}/tests/integration/lake)
   add_executable(lake_interop_test ${ENVMON_LAKE_INTEROP_DIR}/lake_interop_test.cc)
-  target_link_libraries(lake_interop_test PRIVATE envmon::lake GTest::gtest GTest::gtest_main)
+  target_link_libraries(lake_interop_test PRIVATE envmon::lake PkgConfig::HTTPLIB GTest::gtest
+                        GTest::gtest_main)
   target_compile_definitions(lake_interop_test PRIVATE ENVMON_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                              ENVMON_BINARY="$<TARGET_FILE:envmon>")
   add_dependencies(lake_interop_test envmon)

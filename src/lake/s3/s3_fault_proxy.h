@@ -43,6 +43,7 @@ class S3FaultProxy {
     mode_.store(mode);
   }
   int faults_sent() const { return faults_.load(); }
+  int puts_forwarded() const { return puts_.load(); }
 
  private:
   Mode take_mode() {
@@ -79,6 +80,7 @@ class S3FaultProxy {
     out.body = req.body;
     auto r = cli.send(out);
     if (!r) return fault(res, 502, "BadGateway", "upstream unreachable");
+    if (req.method == "PUT") ++puts_;
     if (m == Mode::lose_answer_500) return fault(res, 500, "InternalError", "answer lost");
     res.status = r->status;
     for (const auto& [k, v] : r->headers) {
@@ -96,6 +98,7 @@ class S3FaultProxy {
   std::atomic<Mode> mode_{Mode::pass};
   std::atomic<int> remaining_{0};
   std::atomic<int> faults_{0};
+  std::atomic<int> puts_{0};
 };
 
 }  // namespace envmon::lake::s3

@@ -7,6 +7,7 @@ import argparse
 import pathlib
 import sqlite3
 import sys
+import urllib.parse
 
 import duckdb
 import pyarrow.parquet as pq
@@ -17,12 +18,39 @@ def fail(msg):
     sys.exit(1)
 
 
+def download(args, into):
+    import boto3
+    from botocore.config import Config
+    s3 = boto3.client("s3", endpoint_url=args.s3_endpoint, region_name="us-east-1",
+                      config=Config(s3={"addressing_style": "path"},
+                                    request_checksum_calculation="when_required",
+                                    response_checksum_validation="when_required"))
+    kwargs = {"Bucket": args.bucket, "Prefix": args.prefix + "curated/"}
+    while True:
+        page = s3.list_objects_v2(**kwargs)
+        for o in page.get("Contents", []):
+            if o["Key"].endswith(".parquet"):
+                dest = into / o["Key"][len(args.prefix):]
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(s3.get_object(Bucket=args.bucket, Key=o["Key"])["Body"].read())
+        if not page.get("IsTruncated"):
+            return
+        kwargs["ContinuationToken"] = urllib.parse.unquote(page["NextContinuationToken"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--s3-endpoint", help="read the curated lake from S3 instead of data-dir/lake")
+    ap.add_argument("--bucket")
+    ap.add_argument("--prefix", default="")
     args = ap.parse_args()
     root = pathlib.Path(args.data_dir)
-    files = sorted((root / "lake" / "curated").rglob("*.parquet"))
+    lake_root = root / "lake"
+    if args.s3_endpoint:
+        lake_root = root / "from-s3"
+        download(args, lake_root)
+    files = sorted((lake_root / "curated").rglob("*.parquet"))
     if not files:
         fail("envmon wrote no curated Parquet files")
     con = duckdb.connect()

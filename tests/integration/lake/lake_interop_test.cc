@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "lake/curated_lake.h"
 #include "lake/file/file_object_store.h"
 #include "lake/raw_lake.h"
+#include "lake/s3/s3_fault_proxy.h"
 #include "lake/s3/s3_object_store.h"
 #include "model/codec.h"
 
@@ -199,6 +201,46 @@ TEST_F(LakeInteropTest, EnvmonDemoWritesCuratedParquetMatchingTheStore) {
                        " --log-level warn --data-dir " + data);
   ASSERT_EQ(rc, 0) << out;
   auto [code, check] = run(python_ + " " + kDir + "/check_pipeline.py --data-dir " + data);
+  EXPECT_EQ(code, 0) << check;
+  std::cout << check;
+}
+
+// The pipeline on S3 while S3 fails: after start-up, 503 SlowDown for 5 s, then some 500s, then
+// healthy. (S3 down at start-up is a clear start-up error: the sinks cannot load checkpoints.)
+// The sinks back off and retry (saying so), nothing is committed meanwhile, and afterwards the
+// curated lake on S3 holds exactly the store's measurements: nothing lost, nothing doubled.
+TEST_F(LakeInteropTest, EnvmonOnS3SurvivesSlowDownAnd500sWithNothingLostOrDoubled) {
+  const char* endpoint = std::getenv("ENVMON_S3_ENDPOINT");
+  if (endpoint == nullptr) GTEST_SKIP() << "ENVMON_S3_ENDPOINT not set (run through ctest)";
+  const std::string ep(endpoint);
+  s3::S3FaultProxy proxy("127.0.0.1", std::stoi(ep.substr(ep.rfind(':') + 1)));
+  const std::string prefix = "pipeline-" + std::to_string(::getpid()) + "/";
+  std::ofstream(dir_ / "s3.yaml")
+      << "version: 1\nstations:\n"
+      << "  - {id: delhi, name: Delhi, lat: 28.6, lon: 77.3, timezone: Asia/Kolkata, region: south-asia}\n"
+      << "  - {id: london, name: London, lat: 51.5, lon: -0.15, timezone: Europe/London, region: europe}\n"
+      << "sources:\n  - {name: sim, type: simulator, poll_interval_secs: 300, simulator: {seed: 7}}\n"
+      << "lake:\n  type: s3\n  s3:\n    endpoint: http://127.0.0.1:" << proxy.port()
+      << "\n    bucket: envmon-test\n    prefix: " << prefix
+      << "\n    retry_initial_ms: 50\n    retry_max_ms: 400\n    max_attempts: 4\n"
+      << "    flush_interval_ms: 1000\n    curated: {flush_interval_ms: 1000}\n";
+  std::thread faults([&] {
+    for (int i = 0; i < 400 && proxy.puts_forwarded() < 4; ++i)  // running and writing, then
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    proxy.set(s3::S3FaultProxy::Mode::slow_down_503);  // S3 throttles for a while,
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    proxy.set(s3::S3FaultProxy::Mode::internal_500, 6);  // then a few 500s, then healthy
+  });
+  const std::string data = (dir_ / "data").string();
+  auto [rc, out] = run(std::string(ENVMON_BINARY) + " demo --config " + (dir_ / "s3.yaml").string() +
+                       " --duration 14 --speed 900 --port 18484 --log-level warn --data-dir " +
+                       data);
+  faults.join();
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("503 SlowDown (Please reduce your request rate.)"), std::string::npos) << out;
+  EXPECT_GT(proxy.faults_sent(), 6);
+  auto [code, check] = run(python_ + " " + kDir + "/check_pipeline.py --data-dir " + data +
+                           " --s3-endpoint " + ep + " --bucket envmon-test --prefix " + prefix);
   EXPECT_EQ(code, 0) << check;
   std::cout << check;
 }
