@@ -77,7 +77,9 @@ Status SqliteStore::write_anomalies(const std::vector<AnomalyRecord>& anomalies)
       st->bind(4, std::string_view(a.detector));
       st->bind_real(5, a.score);
       st->bind_real(6, a.value);
-      st->bind(7, std::string_view(a.explanation_json.empty() ? "{}" : a.explanation_json));
+      // bind() does not copy: the text must outlive the statement step, so no temporary here.
+      const std::string_view explanation = a.explanation_json;
+      st->bind(7, explanation.empty() ? std::string_view("{}") : explanation);
       if (Status s = st->run(); !s.ok()) {
         return s.error().with_context("anomaly " + a.station + "/" +
                                       std::string(metric_id(a.metric)) + " by " + a.detector);
