@@ -237,7 +237,9 @@ TEST_F(LakeInteropTest, EnvmonOnS3SurvivesSlowDownAnd500sWithNothingLostOrDouble
                        data);
   faults.join();
   ASSERT_EQ(rc, 0) << out;
-  EXPECT_NE(out.find("503 SlowDown (Please reduce your request rate.)"), std::string::npos) << out;
+  // Each retry says why (HEAD answers have no body, so some lines carry the status alone).
+  EXPECT_NE(out.find("S3 request failed, retrying"), std::string::npos) << out;
+  EXPECT_NE(out.find(": 503"), std::string::npos) << out;
   EXPECT_GT(proxy.faults_sent(), 6);
   auto [code, check] = run(python_ + " " + kDir + "/check_pipeline.py --data-dir " + data +
                            " --s3-endpoint " + ep + " --bucket envmon-test --prefix " + prefix);
