@@ -6,6 +6,7 @@
 #include "lake/file/file_object_store.h"
 #include "lake/s3/s3_client.h"
 #include "lake/s3/s3_config.h"
+#include "lake/s3/s3_object_store.h"
 
 namespace envmon::lake::s3 {
 namespace {
@@ -77,6 +78,20 @@ TEST(S3Config, RejectsMalformedSettingsNamingTheKey) {
   auto cfg = parse_s3_config(*ok);
   ASSERT_TRUE(cfg.ok()) << cfg.error().to_string();
   EXPECT_EQ(cfg->prefix, "envmon/");
+}
+
+TEST(S3Config, MissingCredentialsNameTheVariableNeverAValue) {
+  S3Config cfg;
+  cfg.access_key_env = "ENVMON_TEST_NO_SUCH_KEY_ID";
+  cfg.secret_key_env = "ENVMON_TEST_NO_SUCH_SECRET";
+  auto key = credentials_from_env(cfg);
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().code(), Errc::config_env_missing);
+  EXPECT_NE(key.error().message().find("ENVMON_TEST_NO_SUCH_KEY_ID"), std::string::npos);
+  auto node = config::load_text("access_key_env: ENVMON_TEST_NO_SUCH_KEY_ID", "lake.yaml");
+  auto lake = make_s3_lake(*node);
+  ASSERT_FALSE(lake.ok());
+  EXPECT_EQ(lake.error().code(), Errc::config_env_missing);
 }
 
 }  // namespace
