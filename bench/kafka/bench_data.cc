@@ -16,7 +16,7 @@ config::AppConfig load_default_config() {
     std::fprintf(stderr, "config: %s\n", node.error().to_string().c_str());
     std::exit(1);
   }
-  config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}};
+  config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}, {"file"}};
   auto app = config::parse_app_config(*node, known);
   if (!app.ok() || app->stations.size() < kStations) {
     std::fprintf(stderr, "config: %s\n",

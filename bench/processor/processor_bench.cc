@@ -20,7 +20,7 @@ using envmon::Metric;
 
 envmon::config::AppConfig load_config() {
   auto node = envmon::config::load_text(envmon::config::embedded_default_config(), "default.yaml");
-  envmon::config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}};
+  envmon::config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}, {"file"}};
   auto app = envmon::config::parse_app_config(*node, known);
   if (!app.ok()) {
     std::fprintf(stderr, "config: %s\n", app.error().to_string().c_str());

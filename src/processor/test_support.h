@@ -17,7 +17,7 @@ namespace envmon::processor::testing {
 inline config::AppConfig default_app() {
   auto node = config::load_text(config::embedded_default_config(), "default.yaml");
   EXPECT_TRUE(node.ok());
-  const config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}};
+  const config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}, {"file"}};
   auto app = config::parse_app_config(*node, known);
   EXPECT_TRUE(app.ok()) << (app.ok() ? "" : app.error().to_string());
   return *app;

@@ -25,7 +25,7 @@ Timestamp at(const char* rfc3339) {
 const std::vector<config::StationConfig>& default_stations() {
   static const std::vector<config::StationConfig> stations = [] {
     auto node = config::load_text(config::embedded_default_config(), "default.yaml");
-    const config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}};
+    const config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}, {"file"}};
     return config::parse_app_config(*node, known).value().stations;
   }();
   return stations;

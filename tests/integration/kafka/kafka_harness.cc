@@ -20,7 +20,7 @@ namespace {
 
 std::vector<config::StationConfig> default_stations() {
   auto node = config::load_text(config::embedded_default_config(), "default.yaml");
-  config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}};
+  config::KnownTypes known{{"simulator"}, {"memory"}, {"sqlite"}, {"file"}, {"memory"}, {"file"}};
   auto app = config::parse_app_config(*node, known);
   return app.ok() ? app->stations : std::vector<config::StationConfig>{};
 }
