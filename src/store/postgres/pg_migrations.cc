@@ -101,6 +101,12 @@ SELECT add_continuous_aggregate_policy('aggregates_daily', start_offset => NULL,
   end_offset => interval '1 hour', schedule_interval => interval '1 hour');
 )sql";
 
+// Closed partitions clustered by their primary key (one series' rows on few pages).
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE partition_maintenance (
+  partition text PRIMARY KEY, clustered_at timestamptz NOT NULL DEFAULT now());
+)sql";
+
 std::string lock_sql() { return "SELECT pg_advisory_xact_lock(7412251001)"; }
 
 }  // namespace
@@ -110,6 +116,7 @@ const std::vector<PgMigration>& pg_migrations() {
       {1, "measurements and daily aggregates", kNative, kTimescale},
       {2, "stations, latest, aggregates, dead letters, analytics, alerts, models, retention",
        kCommon, ""},
+      {3, "partition maintenance", kV3, ""},
   };
   return list;
 }

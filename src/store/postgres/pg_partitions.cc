@@ -125,6 +125,8 @@ Result<int64_t> PgStore::drop_raw_before(PgConnection& tx, int64_t horizon_ms) {
       if (!n.ok()) return n.error();
       deleted += n->int64(0, 0);
       ENVMON_TRY(tx.exec("DROP TABLE " + partition_name(start)));
+      ENVMON_TRY(tx.command("DELETE FROM partition_maintenance WHERE partition = $1",
+                            Params().add(partition_name(start))));
     }
   }
   auto rest = tx.query("WITH d AS (DELETE FROM measurements WHERE observed_at < " +
@@ -149,14 +151,38 @@ Result<RetentionReport> PgStore::apply_retention(Timestamp raw_before) {
   const int64_t horizon = to_unix_ms(raw_before) / kHourMs * kHourMs;
   auto report = retain(horizon);
   if (!report.ok()) return report.error();
-  {
-    std::lock_guard lock(partitions_mutex_);
-    std::erase_if(partitions_, [&](int64_t start) { return start + partition_width_ms() <= horizon; });
-  }
   // Keep partitions ahead of now for a long-running process.
   const Timestamp now = SystemClock().now();
   ENVMON_TRY(ensure_partitions(now, now + Millis(partition_width_ms() * config_.partitions_ahead)));
   return report;
+}
+
+// Rows arrive time-ordered with every station interleaved, so a week of one series sits on
+// ~1,000 heap pages. Once a partition is closed (its end passed) it is rewritten in primary-key
+// order, once; late rows into it later are merely appended.
+Status PgStore::cluster_closed_partitions(PgConnection& c, int64_t now_ms) {
+  if (timescale_) return ok_status();  // compression's segmentby does the same
+  std::vector<int64_t> closed;
+  {
+    std::lock_guard lock(partitions_mutex_);
+    for (int64_t start : partitions_)
+      if (start + partition_width_ms() <= now_ms) closed.push_back(start);
+  }
+  auto done = c.query("SELECT partition FROM partition_maintenance", Params());
+  if (!done.ok()) return done.error();
+  std::set<std::string> clustered;
+  for (int i = 0; i < done->size(); ++i) clustered.insert(done->text(i, 0));
+  for (int64_t start : closed) {
+    const std::string name = partition_name(start);
+    if (clustered.contains(name)) continue;
+    Status s = in_transaction(c, [&](PgConnection& tx) -> Status {
+      ENVMON_TRY(tx.exec("CLUSTER " + name + " USING " + name + "_pkey"));
+      return tx.command("INSERT INTO partition_maintenance (partition) VALUES ($1) "
+                        "ON CONFLICT DO NOTHING", Params().add(name));
+    });
+    if (!s.ok()) return s.error().with_context("clustering " + name);
+  }
+  return ok_status();
 }
 
 Result<RetentionReport> PgStore::retain(int64_t horizon) {
@@ -183,6 +209,11 @@ Result<RetentionReport> PgStore::retain(int64_t horizon) {
     return ok_status();
   });
   if (!s.ok()) return s.error().with_context("retention");
+  {
+    std::lock_guard lock(partitions_mutex_);
+    std::erase_if(partitions_, [&](int64_t start) { return start + partition_width_ms() <= horizon; });
+  }
+  ENVMON_TRY(cluster_closed_partitions(**c, to_unix_ms(SystemClock().now())));
   return report;
 }
 

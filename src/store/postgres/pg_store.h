@@ -54,6 +54,7 @@ class PgStore final : public Store {
   Result<int64_t> drop_raw_before(PgConnection& c, int64_t horizon_ms);
   // Downsampling, then raw rows and the horizon in one transaction, on one pooled connection.
   Result<RetentionReport> retain(int64_t horizon_ms);
+  Status cluster_closed_partitions(PgConnection& c, int64_t now_ms);
   Result<int64_t> downsample_daily(PgConnection& c);
   int64_t partition_width_ms() const;
 

@@ -99,7 +99,7 @@ TEST_F(PgStoreTest, MigratesOnceAndCreatesPartitionsAheadAndOnDemand) {
   one.pool_size = 1;  // open() and retention never hold two connections at once
   auto s = open_store(one);
   EXPECT_FALSE(s->timescale());  // Debian's PostgreSQL has no TimescaleDB
-  EXPECT_EQ(s->migrations_applied(), 2);
+  EXPECT_EQ(s->migrations_applied(), 3);
   const int64_t ahead = scalar(
       "SELECT count(*) FROM pg_inherits WHERE inhparent = 'measurements'::regclass");
   EXPECT_GE(ahead, 8);  // yesterday's, today's and seven ahead
@@ -111,7 +111,13 @@ TEST_F(PgStoreTest, MigratesOnceAndCreatesPartitionsAheadAndOnDemand) {
   old.readings.push_back(contract_reading("delhi", from_unix_ms(1577836800000), 1, 2));  // 2020
   ASSERT_TRUE(s->write(old).ok());
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200101"), 2);
-  // Retention drops that whole partition and keeps the ones ahead.
+  // Retention clusters closed partitions once (that one is closed, today's is not)...
+  ASSERT_TRUE(s->apply_retention(from_unix_ms(1577836800000)).ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM partition_maintenance WHERE partition = "
+                   "'measurements_p20200101'"),
+            1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200101"), 2);
+  // ... and drops that whole partition when it is past the horizon, keeping the ones ahead.
   auto report = s->apply_retention(from_unix_ms(1577836800000) + Seconds(2 * 86400));
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   EXPECT_EQ(report->raw_rows_deleted, 2);
