@@ -36,7 +36,7 @@ struct Case {
 };
 
 void figure(const std::string& name, double value, const std::string& unit) {
-  nlohmann::json j = {{"name", name}, {"value", value}, {"unit", unit}};
+  nlohmann::ordered_json j = {{"name", name}, {"value", value}, {"unit", unit}};
   std::cout << j.dump() << std::endl;
 }
 

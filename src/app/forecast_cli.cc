@@ -119,7 +119,7 @@ std::vector<eval::ModelEntry> model_entries(const ForecastRun& run) {
 }
 
 void print_figure(const std::string& name, double value, const std::string& unit) {
-  nlohmann::json j = {{"name", name}, {"value", value}, {"unit", unit}};
+  nlohmann::ordered_json j = {{"name", name}, {"value", value}, {"unit", unit}};
   if (!std::isfinite(value)) j["value"] = nullptr;
   std::cout << j.dump() << "\n";
 }
