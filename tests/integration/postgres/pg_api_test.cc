@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -62,7 +63,10 @@ class PgApiTest : public ::testing::Test {
     exit_code_ = demo.wait(std::chrono::seconds(60));
     log_ = read_file(dir_ + "/demo.log");
   }
-  static void TearDownTestSuite() { delete db_; }
+  static void TearDownTestSuite() {
+    delete db_;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
   void SetUp() override {
     if (!skip_.empty()) GTEST_SKIP() << skip_;
   }
