@@ -22,7 +22,7 @@ if(ENVMON_BUILD_TESTS)
     "ENVMON_PG_PASSWORD=envmon-test" "ENVMON_PG_DIR=${ENVMON_PG_TEST_DIR}"
     "ENVMON_PG_PORT=${ENVMON_PG_TEST_PORT}" CACHE INTERNAL "")
   add_test(NAME postgres_server_start
-           COMMAND ${PROJECT_SOURCE_DIR}/scripts/postgres/server start
+           COMMAND ${PROJECT_SOURCE_DIR}/scripts/postgres/server start --soft
                    --port ${ENVMON_PG_TEST_PORT} --dir ${ENVMON_PG_TEST_DIR})
   add_test(NAME postgres_server_stop
            COMMAND ${PROJECT_SOURCE_DIR}/scripts/postgres/server stop --dir ${ENVMON_PG_TEST_DIR})
