@@ -69,6 +69,10 @@ class SqliteStore final : public Store {
   Result<std::vector<ClusterLabel>> cluster_labels() override;
   Result<std::vector<StationAqi>> top_stations_by_aqi(Metric metric, size_t limit) override;
   Result<RetentionReport> apply_retention(Timestamp raw_before) override;
+  std::optional<RetentionPolicy> retention_policy() const override {
+    if (config_.raw_retention_days <= 0) return std::nullopt;
+    return RetentionPolicy{config_.raw_retention_days, Seconds(config_.retention_interval_secs)};
+  }
   void close() override;
 
   // Migrations applied by the last open() (tests check they run once).

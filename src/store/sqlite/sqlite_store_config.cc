@@ -24,7 +24,12 @@ const config::Schema<SqliteStoreConfig>& sqlite_store_schema() {
         .integer("cache_size_kib", &SqliteStoreConfig::cache_size_kib, 16384, "KiB", 256, 4194304,
                  "Page cache per connection")
         .integer("wal_autocheckpoint_pages", &SqliteStoreConfig::wal_autocheckpoint_pages, 16000,
-                 "pages", 0, 10000000, "WAL size that triggers a checkpoint (0: never automatic)");
+                 "pages", 0, 10000000, "WAL size that triggers a checkpoint (0: never automatic)")
+        .integer("raw_retention_days", &SqliteStoreConfig::raw_retention_days, 0, "days", 0, 36500,
+                 "Raw measurements older than this are deleted by the retention job (0: kept); "
+                 "hourly aggregates are kept for ever")
+        .integer("retention_interval_secs", &SqliteStoreConfig::retention_interval_secs, 3600,
+                 "s", 60, 604800, "How often the retention job runs");
     return s;
   }();
   return schema;

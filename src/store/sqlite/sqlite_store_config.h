@@ -27,6 +27,8 @@ struct SqliteStoreConfig {
   int64_t cache_size_kib = 16384;
   int64_t wal_autocheckpoint_pages = 16000;  // 64 MiB: a hot page is copied back once per
                                              // checkpoint, so rarer checkpoints write less
+  int64_t raw_retention_days = 0;            // 0: raw rows kept for ever
+  int64_t retention_interval_secs = 3600;
 };
 
 const config::Schema<SqliteStoreConfig>& sqlite_store_schema();

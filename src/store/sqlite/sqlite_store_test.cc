@@ -349,6 +349,8 @@ TEST(SqliteStoreConfigTest, RejectsMalformedSettingsNamingTheKey) {
       {"synchronous: [full]\n", Errc::config_bad_value, "synchronous"},
       {"synchronous: sometimes\n", Errc::config_bad_value, "synchronous"},
       {"journal: wal\n", Errc::config_unknown_key, "journal"},
+      {"raw_retention_days: -3\n", Errc::config_bad_value, "raw_retention_days"},
+      {"retention_interval_secs: 5\n", Errc::config_bad_value, "retention_interval_secs"},
       {"just a string\n", Errc::config_bad_value, "mapping"},
   };
   for (const Case& c : cases) {
@@ -372,6 +374,12 @@ TEST(SqliteStoreConfigTest, FactoryResolvesPathAgainstDataDirWithoutIo) {
   EXPECT_EQ(cfg->synchronous, Synchronous::full);
   auto store = make_sqlite_store(*node, "/nonexistent-dir");
   ASSERT_TRUE(store.ok());
+  EXPECT_FALSE((*store)->retention_policy().has_value());  // raw rows kept unless configured
+  auto keep30 = config::load_text("raw_retention_days: 30\n", "t.yaml");
+  ASSERT_TRUE(keep30.ok());
+  auto policy = (*make_sqlite_store(*keep30, "/tmp"))->retention_policy();
+  ASSERT_TRUE(policy.has_value());
+  EXPECT_EQ(policy->raw_retention_days, 30);
   auto bad = config::load_text("synchronous: sometimes\n", "t.yaml");
   ASSERT_TRUE(bad.ok());
   EXPECT_FALSE(make_sqlite_store(*bad, "/tmp").ok());
