@@ -35,7 +35,7 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
               "Worker threads, each a member of consumer group 'processor' on topic raw owning "
               "the per-station state of its partitions")
         .integer(
-            "poll_batch", &RuntimeConfig::poll_batch, 512, "messages", 1, 100000,
+            "poll_batch", &RuntimeConfig::poll_batch, 4096, "messages", 1, 100000,
             "Raw messages per poll; offsets are committed per batch after its outputs are sent")
         .integer("poll_timeout_ms", &RuntimeConfig::poll_timeout_ms, 100, "ms", 1, 60000,
                  "How long a poll waits for the first message")

@@ -16,7 +16,7 @@ namespace envmon::processor {
 // the same `processor:` block, each declared by its transform's schema.
 struct RuntimeConfig {
   int64_t workers = 2;
-  int64_t poll_batch = 512;
+  int64_t poll_batch = 4096;
   int64_t poll_timeout_ms = 100;
   int64_t send_timeout_ms = 1000;
   int64_t rebuild_window_secs = 93600;
