@@ -1,4 +1,5 @@
 // The only file that includes libtorch: everything else sees the plain interface.
+#include "core/binary_io.h"
 #include "models/autoencoder/autoencoder.h"
 
 #include <torch/torch.h>
@@ -26,20 +27,8 @@ torch::nn::Sequential make_net(int64_t cols, const AutoencoderConfig& c) {
       torch::nn::Linear(c.hidden_units, cols));
 }
 
-template <typename T>
-void put(std::string& out, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  out.append(buf, sizeof(T));
-}
-
-template <typename T>
-bool get(std::string_view& in, T& v) {
-  if (in.size() < sizeof(T)) return false;
-  std::memcpy(&v, in.data(), sizeof(T));
-  in.remove_prefix(sizeof(T));
-  return true;
-}
+using binio::get;
+using binio::put;
 
 }  // namespace
 

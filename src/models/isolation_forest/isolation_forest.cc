@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "core/binary_io.h"
 #include "models/explanation/explanation.h"
 
 namespace envmon::models::isolation_forest {
@@ -15,20 +16,8 @@ namespace {
 constexpr char kMagic[] = "EMIFOREST";  // 9 bytes + NUL
 constexpr uint32_t kFormatVersion = 1;
 
-template <typename T>
-void put(std::string& out, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  out.append(buf, sizeof(T));
-}
-
-template <typename T>
-bool get(std::string_view& in, T& v) {
-  if (in.size() < sizeof(T)) return false;
-  std::memcpy(&v, in.data(), sizeof(T));
-  in.remove_prefix(sizeof(T));
-  return true;
-}
+using binio::get;
+using binio::put;
 
 }  // namespace
 
