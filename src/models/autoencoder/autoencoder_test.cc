@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "config/node.h"
+#include "models/autoencoder/autoencoder_config.h"
+
 #include <cmath>
 #include <random>
 
@@ -73,6 +76,18 @@ TEST(Autoencoder, BadInputAndMalformedFilesAreErrors) {
   auto cut = Autoencoder::load(bytes.substr(0, bytes.size() / 2));
   ASSERT_FALSE(cut.ok());
   EXPECT_EQ(cut.error().code(), Errc::decode_syntax);
+}
+
+TEST(ConfigTest, MalformedKeysAndValuesNameTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"epochs: many\n", "epochs"}, {"hidden_units: 0\n", "hidden_units"}, {"latent: 2\n", "latent"}};
+  for (const auto& [yaml, key] : cases) {
+    auto node = config::load_text(yaml, "model.yaml");
+    ASSERT_TRUE(node.ok()) << yaml;
+    auto r = parse_autoencoder_config(*node);
+    ASSERT_FALSE(r.ok()) << yaml;
+    EXPECT_NE(r.error().message().find(key), std::string::npos) << r.error().message();
+  }
 }
 
 }  // namespace

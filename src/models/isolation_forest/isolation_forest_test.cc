@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "config/node.h"
+#include "models/isolation_forest/isolation_forest_config.h"
+
 #include <cmath>
 #include <random>
 
@@ -98,6 +101,18 @@ TEST(IsolationForest, MalformedModelFilesAreRejected) {
   auto v = IsolationForest::load(wrong_version);
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().code(), Errc::decode_version);
+}
+
+TEST(ConfigTest, MalformedKeysAndValuesNameTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"trees: 0\n", "trees"}, {"sample_size: lots\n", "sample_size"}, {"tres: 10\n", "tres"}};
+  for (const auto& [yaml, key] : cases) {
+    auto node = config::load_text(yaml, "model.yaml");
+    ASSERT_TRUE(node.ok()) << yaml;
+    auto r = parse_isolation_forest_config(*node);
+    ASSERT_FALSE(r.ok()) << yaml;
+    EXPECT_NE(r.error().message().find(key), std::string::npos) << r.error().message();
+  }
 }
 
 }  // namespace
