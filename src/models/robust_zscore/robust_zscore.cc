@@ -56,7 +56,9 @@ double RobustZScore::seasonal_at(Timestamp t, int32_t utc_offset_secs, int slot,
   const int n = static_cast<int>(slots_.size());
   const int neighbour = (slot + (offset >= 0 ? 1 : n - 1)) % n;
   const RollingWindow& other = slots_[static_cast<size_t>(neighbour)];
-  if (other.size() < kMinSlotPoints) return own.median();
+  if (other.size() < kMinSlotPoints || config_.baseline == Baseline::slot_median) {
+    return own.median();
+  }
   const double w = std::abs(offset);
   return (1 - w) * own.median() + w * other.median();
 }
@@ -67,7 +69,8 @@ Score RobustZScore::score(Timestamp t, double value, int32_t utc_offset_secs) co
   s.slot = slot_of(t, utc_offset_secs);
   if (!std::isfinite(value)) return s;
   s.seasonal = seasonal_at(t, utc_offset_secs, s.slot, value);
-  s.level = levels_.empty() ? 0 : levels_.median();
+  const bool follow = config_.baseline == Baseline::profile_and_level;
+  s.level = follow && !levels_.empty() ? levels_.median() : 0;
   s.baseline = s.seasonal + s.level;
   s.residual = value - s.baseline;
   if (residuals_.size() >= static_cast<size_t>(config_.min_points)) {
@@ -121,6 +124,8 @@ std::string RobustZScore::save() const {
       {"config",
        {{"seasonality", config_.seasonality == Seasonality::daily ? "daily" : "weekly"},
         {"season_window_points", config_.season_window_points},
+        {"baseline",
+         config_.baseline == Baseline::slot_median ? "slot_median" : "profile_and_level"},
         {"level_window_points", config_.level_window_points},
         {"residual_window_points", config_.residual_window_points},
         {"min_points", config_.min_points},
@@ -148,6 +153,12 @@ Result<RobustZScoreConfig> config_from(const nlohmann::json& c) {
   if (season == c.end() || (*season != "daily" && *season != "weekly"))
     return bad("config.seasonality", "is not daily|weekly");
   cfg.seasonality = *season == "daily" ? Seasonality::daily : Seasonality::weekly;
+  // States saved before `baseline` existed used the profile and the level.
+  const auto baseline = c.find("baseline");
+  if (baseline != c.end() && *baseline != "profile_and_level" && *baseline != "slot_median")
+    return bad("config.baseline", "is not profile_and_level|slot_median");
+  cfg.baseline = baseline != c.end() && *baseline == "slot_median" ? Baseline::slot_median
+                                                                    : Baseline::profile_and_level;
   for (auto [key, member] : {std::pair{"season_window_points", &RobustZScoreConfig::season_window_points},
                              std::pair{"level_window_points", &RobustZScoreConfig::level_window_points},
                              std::pair{"residual_window_points", &RobustZScoreConfig::residual_window_points},

@@ -16,7 +16,7 @@ struct Score {
   double z = 0;         // signed robust z of the seasonal residual; 0 while warming up
   double value = 0;
   double seasonal = 0;  // the slot's median (or the recent median while the slot is empty)
-  double level = 0;     // median of the last level_window_points seasonal residuals
+  double level = 0;     // median of the last level_window_points seasonal residuals (or 0)
   double baseline = 0;  // seasonal + level: what the value was expected to be
   double residual = 0;  // value - baseline
   double scale = 0;     // 1.4826 * MAD of recent residuals, floored at min_scale
@@ -29,7 +29,9 @@ struct Score {
 // joins the state:
 //   seasonal = median of the slot's last season_window_points values (seasonal profile),
 //   level    = median of the last level_window_points seasonal residuals (x - seasonal): a
-//              front or an episode shifts the level within the hour instead of firing all day,
+//              front or an episode shifts the level within the hour instead of firing all day
+//              (baseline: profile_and_level, the default; baseline: slot_median uses the
+//              slot's median without interpolation and leaves the level at 0),
 //   residual = x - (seasonal + level),
 //   z = (residual - median(residuals)) / max(1.4826 * MAD(residuals), min_scale) over the last
 //       residual_window_points residuals.

@@ -10,6 +10,11 @@ const config::Schema<RobustZScoreConfig>& robust_zscore_schema() {
                   "Baseline slots: local hour of day (24) or hour of week (168)")
         .integer("season_window_points", &RobustZScoreConfig::season_window_points, 84, "points",
                  3, 10000, "Values per slot the seasonal median is taken over")
+        .enumeration("baseline", &RobustZScoreConfig::baseline, Baseline::profile_and_level,
+                     {{"profile_and_level", Baseline::profile_and_level},
+                      {"slot_median", Baseline::slot_median}},
+                     "Expected value: hourly profile interpolated between slots + median of the "
+                     "last level_window_points seasonal residuals, or the slot's median alone")
         .integer("level_window_points", &RobustZScoreConfig::level_window_points, 12, "points", 1,
                  10000, "Recent seasonal residuals whose median is the current level (weather shifts)")
         .integer("residual_window_points", &RobustZScoreConfig::residual_window_points, 288,
@@ -27,7 +32,7 @@ const config::Schema<RobustZScoreConfig>& robust_zscore_schema() {
 
 std::vector<config::SchemaDoc> robust_zscore_schema_docs(const std::string& section) {
   return {{section,
-           "Streaming robust z-score on seasonal residuals: x - (slot median + recent level), "
+           "Streaming robust z-score on seasonal residuals: x - (seasonal profile + recent level), "
            "scaled by 1.4826 MAD",
            robust_zscore_schema().specs()}};
 }

@@ -12,9 +12,17 @@ namespace envmon::models::robust_zscore {
 // The season the baseline follows: one slot per local hour of the day, or per hour of the week.
 enum class Seasonality { daily, weekly };
 
+// What a value is expected to be. `profile_and_level`: the hourly profile interpolated between
+// slot middles plus the recent level of the seasonal residuals; the online stage wants it (a
+// weather front moves the baseline within the hour instead of firing all day). `slot_median`:
+// the slot's median alone; a detector that must catch sustained level shifts (NAB) wants it,
+// as a shift stays anomalous until the slots learn it.
+enum class Baseline { profile_and_level, slot_median };
+
 struct RobustZScoreConfig {
   Seasonality seasonality = Seasonality::daily;
   int64_t season_window_points = 84;     // per slot: 7 days of 5-minute readings
+  Baseline baseline = Baseline::profile_and_level;
   int64_t level_window_points = 12;      // the residual level follows the last hour (fronts, episodes)
   int64_t residual_window_points = 288;  // residual scale over one day of 5-minute readings
   int64_t min_points = 36;               // no score before this many residuals

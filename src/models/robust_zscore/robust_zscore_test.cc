@@ -84,6 +84,23 @@ TEST(RobustZScoreTest, ScoresAgainstTheHourOfDay) {
   EXPECT_EQ(d.update(day5 + std::chrono::hours(26), 15, 19800).slot, 7);
 }
 
+// A sustained step: the default baseline follows the new level within the hour; slot_median
+// keeps flagging it until the slots learn it.
+TEST(RobustZScoreTest, BaselineChoiceDecidesWhetherALevelShiftKeepsFiring) {
+  Series s = daily_series(5, 13);
+  for (size_t i = 4 * 288; i < s.x.size(); ++i) s.x[i] += 30;
+  const auto flagged_after_shift = [&](Baseline b) {
+    RobustZScoreConfig cfg;
+    cfg.baseline = b;
+    RobustZScore d(cfg);
+    size_t n = 0;
+    for (size_t i = 0; i < s.x.size(); ++i) n += d.update(s.t[i], s.x[i]).anomaly && i >= 4 * 288;
+    return n;
+  };
+  EXPECT_LT(flagged_after_shift(Baseline::profile_and_level), 24u);  // under two hours
+  EXPECT_GT(flagged_after_shift(Baseline::slot_median), 96u);        // over eight hours
+}
+
 TEST(RobustZScoreTest, WarmsUpBeforeScoringAndSkipsMissingValues) {
   RobustZScoreConfig cfg;
   cfg.min_points = 10;
@@ -117,12 +134,14 @@ TEST(RobustZScoreTest, SavedStateContinuesExactly) {
   Series s = daily_series(2, 5);
   RobustZScoreConfig cfg;
   cfg.seasonality = Seasonality::weekly;
+  cfg.baseline = Baseline::slot_median;
   RobustZScore a(cfg);
   const size_t half = s.x.size() / 2;
   for (size_t i = 0; i < half; ++i) a.update(s.t[i], s.x[i]);
   auto b = RobustZScore::load(a.save());
   ASSERT_TRUE(b.ok()) << b.error().to_string();
   EXPECT_EQ(b->points(), a.points());
+  EXPECT_EQ(b->config().baseline, Baseline::slot_median);
   for (size_t i = half; i < s.x.size(); ++i) {
     const Score sa = a.update(s.t[i], s.x[i]);
     const Score sb = b->update(s.t[i], s.x[i]);
@@ -151,6 +170,11 @@ TEST(RobustZScoreTest, LoadRefusesBrokenState) {
   EXPECT_NE(load_with([](auto& j) { j["body"]["config"]["seasonality"] = 5; })
                 .find("config.seasonality"),
             std::string::npos);
+  EXPECT_NE(load_with([](auto& j) { j["body"]["config"]["baseline"] = "level"; })
+                .find("config.baseline"),
+            std::string::npos);
+  // A state saved before `baseline` existed loads with the default.
+  EXPECT_EQ(load_with([](auto& j) { j["body"]["config"].erase("baseline"); }), "ok");
   EXPECT_NE(load_with([](auto& j) { j["body"]["config"].erase("threshold"); })
                 .find("config.threshold"),
             std::string::npos);
@@ -158,10 +182,17 @@ TEST(RobustZScoreTest, LoadRefusesBrokenState) {
 }
 
 TEST(RobustZScoreConfigTest, BadKeysAndBoundsAreNamed) {
-  auto ok = config::load_text("threshold: 3.5\nseasonality: weekly\n", "a.yaml");
+  auto ok = config::load_text("threshold: 3.5\nseasonality: weekly\nbaseline: slot_median\n",
+                              "a.yaml");
   auto cfg = parse_robust_zscore_config(*ok);
   ASSERT_TRUE(cfg.ok());
   EXPECT_EQ(cfg->seasonality, Seasonality::weekly);
+  EXPECT_EQ(cfg->baseline, Baseline::slot_median);
+  EXPECT_EQ(parse_robust_zscore_config(*config::load_text("{}", "a.yaml"))->baseline,
+            Baseline::profile_and_level);
+  auto typo = config::load_text("baseline: level\n", "a.yaml");
+  EXPECT_NE(parse_robust_zscore_config(*typo).error().message().find("baseline"),
+            std::string::npos);
   auto bad = config::load_text("min_points: 500\nresidual_window_points: 100\n", "a.yaml");
   auto r = parse_robust_zscore_config(*bad);
   ASSERT_FALSE(r.ok());
