@@ -8,7 +8,9 @@
 #include <span>
 
 #include "eval/nab/nab_scorer.h"
+#include "models/anomaly_likelihood/anomaly_likelihood.h"
 #include "models/autoencoder/autoencoder.h"
+#include "models/context_novelty/context_novelty.h"
 #include "models/isolation_forest/isolation_forest.h"
 #include "models/robust_zscore/robust_zscore.h"
 
@@ -58,9 +60,25 @@ void keep_rising_edges(std::vector<double>& s, size_t span) {
   }
 }
 
+// Numenta's likelihood with NAB's settings for its own detector: learning over the first half
+// of the probationary rows.
+std::vector<double> numenta_likelihood(const std::vector<double>& raw) {
+  models::anomaly_likelihood::AnomalyLikelihoodConfig cfg;
+  cfg.learning_points = static_cast<int64_t>(std::max<size_t>(probationary_rows(raw.size()) / 2, 1));
+  models::anomaly_likelihood::AnomalyLikelihood al(cfg);
+  std::vector<double> out(raw.size(), 0.0);
+  for (size_t i = 0; i < raw.size(); ++i) out[i] = al.update(raw[i]).log_likelihood;
+  return out;
+}
+
 std::vector<double> novelty(const std::vector<double>& raw, const DetectorParams& p) {
-  return p.novelty == Novelty::record ? record_novelty(raw, p.short_rows, p.long_rows)
-                                      : anomaly_likelihood(raw, p.short_rows, p.long_rows);
+  switch (p.novelty) {
+    case Novelty::record: return record_novelty(raw, p.short_rows, p.long_rows);
+    case Novelty::gaussian: return anomaly_likelihood(raw, p.short_rows, p.long_rows);
+    case Novelty::likelihood: return numenta_likelihood(raw);
+    case Novelty::none: break;
+  }
+  return raw;
 }
 
 std::vector<double> short_means(const std::vector<double>& raw, size_t short_rows) {
@@ -145,14 +163,41 @@ std::vector<double> autoencoder_raw(const Series& s, const DetectorParams& p) {
   return out;
 }
 
+// Contextual novelty (models/context_novelty), its range fitted on the probationary rows. Its
+// score is already a novelty in [0, 1].
+std::vector<double> context_raw(const Series& s, const DetectorParams&) {
+  models::context_novelty::ContextNoveltyConfig cfg;
+  cfg.fit_points = static_cast<int64_t>(std::max<size_t>(probationary_rows(s.size()), 2));
+  models::context_novelty::ContextNovelty det(cfg);
+  std::vector<double> out(s.size(), 0.0);
+  for (size_t i = 0; i < s.size(); ++i) out[i] = det.update(s.values[i]);
+  return out;
+}
+
 using RawFn = std::function<std::vector<double>(const Series&, const DetectorParams&)>;
 
-const std::map<std::string, RawFn>& raw_detectors() {
-  static const std::map<std::string, RawFn> table = {
-      {"robust_zscore", robust_zscore_raw},
-      {"iforest", iforest_raw},
-      {"autoencoder", autoencoder_raw},
-      {"seasonal_zscore", seasonal_zscore_raw},
+// A named detector: the novelty of one or more raw deviations, combined row by row. Raw scores
+// that are already novelties in [0, 1] (context) skip the novelty stage.
+enum class Combine { mean, max };
+struct Component {
+  RawFn raw;
+  bool is_novelty = false;
+};
+struct DetectorDef {
+  std::vector<Component> parts;
+  Combine combine = Combine::mean;
+};
+
+const std::map<std::string, DetectorDef>& detectors() {
+  static const std::map<std::string, DetectorDef> table = {
+      {"robust_zscore", {{{robust_zscore_raw}}}},
+      {"iforest", {{{iforest_raw}}}},
+      {"autoencoder", {{{autoencoder_raw}}}},
+      {"seasonal_zscore", {{{seasonal_zscore_raw}}}},
+      {"ensemble", {{{seasonal_zscore_raw}, {iforest_raw}}, Combine::mean}},
+      {"context", {{{context_raw, true}}}},
+      {"context_zscore", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::mean}},
+      {"context_zscore_max", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::max}},
   };
   return table;
 }
@@ -161,8 +206,7 @@ const std::map<std::string, RawFn>& raw_detectors() {
 
 std::vector<std::string> detector_names() {
   std::vector<std::string> out;
-  for (const auto& [name, fn] : raw_detectors()) out.push_back(name);
-  out.emplace_back("ensemble");
+  for (const auto& [name, def] : detectors()) out.push_back(name);
   return out;
 }
 
@@ -219,20 +263,22 @@ void suppress_repeats(std::vector<double>& scores, size_t span) {
 
 Result<std::vector<double>> run_detector(const std::string& name, const Series& s,
                                          const DetectorParams& params) {
-  if (name == "ensemble") {
-    auto a = novelty(seasonal_zscore_raw(s, params), params);
-    const auto b = novelty(iforest_raw(s, params), params);
-    for (size_t i = 0; i < a.size(); ++i) a[i] = 0.5 * (a[i] + b[i]);
-    suppress_repeats(a, params.suppress_rows);
-    return a;
-  }
-  const auto it = raw_detectors().find(name);
-  if (it == raw_detectors().end()) {
+  const auto it = detectors().find(name);
+  if (it == detectors().end()) {
     std::string names;
     for (const auto& n : detector_names()) names += (names.empty() ? "" : ", ") + n;
     return Error(Errc::invalid_argument, "unknown detector '" + name + "' (choices: " + names + ")");
   }
-  auto out = novelty(it->second(s, params), params);
+  const DetectorDef& def = it->second;
+  std::vector<double> out(s.size(), 0.0);
+  for (const Component& part : def.parts) {
+    auto raw = part.raw(s, params);
+    const auto score = part.is_novelty ? std::move(raw) : novelty(raw, params);
+    for (size_t i = 0; i < out.size(); ++i) {
+      out[i] = def.combine == Combine::max ? std::max(out[i], score[i])
+                                           : out[i] + score[i] / static_cast<double>(def.parts.size());
+    }
+  }
   suppress_repeats(out, params.suppress_rows);
   return out;
 }

@@ -23,6 +23,8 @@ namespace envmon::eval::nab {
 enum class Novelty {
   gaussian,  // (short mean - long mean) / long sd, Numenta's anomaly likelihood idea
   record,    // short mean relative to the largest short mean of the long window
+  likelihood,  // models/anomaly_likelihood (Numenta's), log-scaled
+  none,        // the raw score as it is (detectors whose score is already in [0, 1])
 };
 
 struct DetectorParams {

@@ -11,7 +11,7 @@
 namespace envmon::eval::nab {
 
 // The detector `envmon eval anomaly` and `bench/run nab` use unless told otherwise.
-inline constexpr const char* kDefaultDetector = "ensemble";
+inline constexpr const char* kDefaultDetector = "context_zscore";
 
 // Runs a detector over every series of the corpus and scores it under every profile.
 Result<std::vector<ProfileResult>> evaluate(const Corpus& corpus, const std::string& detector,
