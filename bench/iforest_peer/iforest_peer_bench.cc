@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <string>
@@ -94,7 +95,10 @@ void emit(const char* name, double value, const char* unit) {
 int main(int argc, char** argv) {
   const size_t train_rows = argc > 1 ? std::stoul(argv[1]) : 50000;
   const size_t test_rows = argc > 2 ? std::stoul(argv[2]) : 50000;
-  const std::vector<int64_t> seeds{1, 2, 3};
+  std::vector<int64_t> seeds(argc > 3 ? std::stoul(argv[3]) : 3);
+  std::iota(seeds.begin(), seeds.end(), int64_t{1});
+  std::string seed_list;
+  for (int64_t s : seeds) seed_list += (seed_list.empty() ? "" : ",") + std::to_string(s);
   iforest::IsolationForestConfig cfg;  // 100 trees, psi 256
   std::mt19937_64 rng(20241201);
   const Split train = make_rows(train_rows, rng);
@@ -127,7 +131,7 @@ int main(int argc, char** argv) {
   const std::string peer = run(python + " " + src + "/bench/iforest_peer/sklearn_peer.py " +
                                (dir / "train.csv").string() + " " + (dir / "test.csv").string() +
                                " " + (dir / "scores").string() + " " + std::to_string(cfg.trees) +
-                               " " + std::to_string(cfg.sample_size) + " 1,2,3");
+                               " " + std::to_string(cfg.sample_size) + " " + seed_list);
   double auc_sklearn = 0;
   for (int64_t seed : seeds) {
     std::vector<double> peer_scores;
@@ -143,9 +147,9 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
   const double sk_fit = json_number(peer, "fit_secs");
   const double sk_predict = json_number(peer, "predict_secs");
-  std::fprintf(stderr, "train=%zu test=%zu features=%zu trees=%lld psi=%lld seeds=1,2,3 peer=%s\n",
+  std::fprintf(stderr, "train=%zu test=%zu features=%zu trees=%lld psi=%lld seeds=%s peer=%s\n",
                train_rows, test_rows, kCols, static_cast<long long>(cfg.trees),
-               static_cast<long long>(cfg.sample_size), peer.c_str());
+               static_cast<long long>(cfg.sample_size), seed_list.c_str(), peer.c_str());
   emit("iforest_fit_secs", fit_secs, "s");
   emit("iforest_predict_secs", predict_secs, "s");
   emit("sklearn_fit_secs", sk_fit, "s");

@@ -14,7 +14,7 @@ namespace envmon::models::isolation_forest {
 namespace {
 
 constexpr char kMagic[] = "EMIFOREST";  // 9 bytes + NUL
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;  // 2: splits are floats
 
 using binio::get;
 using binio::put;
@@ -48,18 +48,21 @@ class IsolationForest::Builder {
     forest_.nodes_[node] = {average_path_length(static_cast<double>(n)), -1, 0};
   }
 
-  // Picks a random feature with a non-zero range among `idx`; false if all are constant.
-  bool pick_split(const size_t* idx, size_t n, int32_t& feature, double& lo, double& hi) {
+  // Picks a random feature whose values among `idx` span more than one float (splits are
+  // floats); lo and hi are that range rounded down to floats. False if all are constant.
+  bool pick_split(const size_t* idx, size_t n, int32_t& feature, float& lo, float& hi) {
     const size_t d = x_.cols;
     const size_t start = std::uniform_int_distribution<size_t>(0, d - 1)(rng_);
     for (size_t k = 0; k < d; ++k) {
       const size_t f = (start + k) % d;
-      lo = hi = x_.data[idx[0] * d + f];
+      double min = x_.data[idx[0] * d + f], max = min;
       for (size_t i = 1; i < n; ++i) {
         const double v = x_.data[idx[i] * d + f];
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
+        min = std::min(min, v);
+        max = std::max(max, v);
       }
+      lo = floor_float(min);
+      hi = floor_float(max);
       if (hi > lo) {
         feature = static_cast<int32_t>(f);
         return true;
@@ -70,21 +73,22 @@ class IsolationForest::Builder {
 
   void grow(uint32_t node, size_t* idx, size_t n, int depth) {
     int32_t feature = -1;
-    double lo = 0, hi = 0;
+    float lo = 0, hi = 0;
     if (n <= 1 || depth >= depth_limit_ || !pick_split(idx, n, feature, lo, hi)) {
       make_leaf(node, n);
       return;
     }
-    double split = std::uniform_real_distribution<double>(lo, hi)(rng_);
-    if (split <= lo) split = std::nextafter(lo, hi);  // both sides non-empty
+    // A float in (lo, hi]: x < split then holds for the minimum and fails for the maximum.
+    float split = ceil_float(std::uniform_real_distribution<double>(lo, hi)(rng_));
+    if (split <= lo) split = std::nextafter(lo, hi);
     const size_t d = x_.cols;
     size_t* mid = std::partition(idx, idx + n, [&](size_t r) {
-      return x_.data[r * d + static_cast<size_t>(feature)] < split;
+      return x_.data[r * d + static_cast<size_t>(feature)] < static_cast<double>(split);
     });
     const auto left = static_cast<uint32_t>(forest_.nodes_.size());
     forest_.nodes_.push_back({});
     forest_.nodes_.push_back({});
-    forest_.nodes_[node] = {split, feature, left};
+    forest_.nodes_[node] = {static_cast<double>(split), feature, left};
     const auto n_left = static_cast<size_t>(mid - idx);
     grow(left, idx, n_left, depth + 1);
     grow(left + 1, mid, n - n_left, depth + 1);
@@ -132,135 +136,45 @@ Result<IsolationForest> IsolationForest::fit(FeatureView x, const IsolationFores
     builder.grow_tree(sample);
   }
   forest.nodes_.shrink_to_fit();
-  forest.build_complete_trees();
+  forest.complete_.build(forest.nodes_, forest.roots_, forest.features_);
   return forest;
 }
 
 double IsolationForest::path_length(std::span<const double> row, uint32_t root) const {
-  const Node* nodes = nodes_.data();
+  const TreeNode* nodes = nodes_.data();
   uint32_t i = root;
   double depth = 0;
   while (nodes[i].feature >= 0) {
-    const Node& n = nodes[i];
+    const TreeNode& n = nodes[i];
     i = n.left + (row[static_cast<size_t>(n.feature)] < n.value ? 0u : 1u);
     depth += 1;
   }
   return depth + nodes[i].value;
 }
 
-double IsolationForest::score(std::span<const double> row) const {
-  double total = 0;
-  for (uint32_t r : roots_) total += path_length(row, r);
-  const double mean = total / static_cast<double>(roots_.size());
+double IsolationForest::score_from_sum(double path_sum) const {
+  const double mean = path_sum / static_cast<double>(roots_.size());
   return std::exp2(-mean / norm_);
 }
 
-int IsolationForest::tree_depth() const {
-  int deepest = 0;
-  std::vector<std::pair<uint32_t, int>> stack;
-  for (uint32_t r : roots_) {
-    stack.emplace_back(r, 0);
-    while (!stack.empty()) {
-      auto [i, dep] = stack.back();
-      stack.pop_back();
-      deepest = std::max(deepest, dep);
-      if (nodes_[i].feature >= 0) {
-        stack.emplace_back(nodes_[i].left, dep + 1);
-        stack.emplace_back(nodes_[i].left + 1, dep + 1);
-      }
-    }
-  }
-  return deepest;
+double IsolationForest::score(std::span<const double> row) const {
+  double out = 0;
+  score_batch({row.first(std::min(row.size(), features_)), features_}, {&out, 1});
+  return out;
 }
 
-void IsolationForest::build_complete_trees() {
-  constexpr int kMaxCompleteDepth = 12;  // 4095 splits a tree; deeper forests walk the nodes
-  complete_depth_ = 0;
-  complete_split_.clear();
-  complete_feature_.clear();
-  complete_leaf_.clear();
-  const int depth = tree_depth();
-  if (depth > kMaxCompleteDepth || features_ > 65535) return;
-  complete_depth_ = std::max(depth, 1);
-  const size_t inner = (size_t{1} << complete_depth_) - 1;
-  const size_t leaves = inner + 1;
-  // Padding splits compare against +inf: every finite value goes left, and all leaves below a
-  // padded node carry the same value anyway.
-  complete_split_.assign(roots_.size() * inner, std::numeric_limits<double>::infinity());
-  complete_feature_.assign(roots_.size() * inner, 0);
-  complete_leaf_.assign(roots_.size() * leaves, 0.0);
-  struct Item {
-    uint32_t node;
-    size_t heap;
-    int dep;
-  };
-  std::vector<Item> stack;
-  for (size_t t = 0; t < roots_.size(); ++t) {
-    stack.push_back({roots_[t], 0, 0});
-    while (!stack.empty()) {
-      const Item it = stack.back();
-      stack.pop_back();
-      const Node& n = nodes_[it.node];
-      if (n.feature >= 0) {
-        complete_split_[t * inner + it.heap] = n.value;
-        complete_feature_[t * inner + it.heap] = static_cast<uint16_t>(n.feature);
-        stack.push_back({n.left, 2 * it.heap + 1, it.dep + 1});
-        stack.push_back({n.left + 1, 2 * it.heap + 2, it.dep + 1});
-        continue;
-      }
-      const size_t span = size_t{1} << (complete_depth_ - it.dep);
-      const size_t first = (it.heap + 1) * span - 1 - inner;
-      std::fill_n(complete_leaf_.begin() + static_cast<std::ptrdiff_t>(t * leaves + first), span,
-                  static_cast<double>(it.dep) + n.value);
-    }
-  }
-}
-
-void IsolationForest::score_batch(FeatureView x, std::span<double> out) const {
+void IsolationForest::score_batch(FeatureView x, std::span<double> out, Kernel kernel) const {
   const size_t n = std::min(x.rows(), out.size());
-  if (complete_depth_ == 0) {
-    for (size_t i = 0; i < n; ++i) out[i] = score(x.row(i));
+  if (complete_.empty()) {
+    for (size_t i = 0; i < n; ++i) {
+      double total = 0;
+      for (uint32_t r : roots_) total += path_length(x.row(i), r);
+      out[i] = score_from_sum(total);
+    }
     return;
   }
-  // Tree-major over blocks of rows: one tree stays in cache while a block walks it, and the
-  // fixed-length walks have no unpredictable branches, so the CPU overlaps rows.
-  constexpr size_t kBlock = 256;
-  const size_t inner = (size_t{1} << complete_depth_) - 1;
-  const size_t d = x.cols;
-  double depth[kBlock];
-  for (size_t b = 0; b < n; b += kBlock) {
-    const size_t m = std::min(kBlock, n - b);
-    std::fill(depth, depth + m, 0.0);
-    const double* rows = x.data.data() + b * d;
-    for (size_t t = 0; t < roots_.size(); ++t) {
-      const double* split = complete_split_.data() + t * inner;
-      const uint16_t* feature = complete_feature_.data() + t * inner;
-      const double* leaf = complete_leaf_.data() + t * (inner + 1);
-      // Sixteen walks in lock-step: independent load chains instead of one.
-      constexpr size_t kLanes = 16;
-      size_t r = 0;
-      for (; r + kLanes <= m; r += kLanes) {
-        size_t k[kLanes] = {};
-        const double* row = rows + r * d;
-        for (int level = 0; level < complete_depth_; ++level) {
-          for (size_t l = 0; l < kLanes; ++l) {
-            k[l] = 2 * k[l] + 1 + static_cast<size_t>(!(row[l * d + feature[k[l]]] < split[k[l]]));
-          }
-        }
-        for (size_t l = 0; l < kLanes; ++l) depth[r + l] += leaf[k[l] - inner];
-      }
-      for (; r < m; ++r) {
-        const double* row = rows + r * d;
-        size_t k = 0;
-        for (int level = 0; level < complete_depth_; ++level) {
-          k = 2 * k + 1 + static_cast<size_t>(!(row[feature[k]] < split[k]));
-        }
-        depth[r] += leaf[k - inner];
-      }
-    }
-    const double scale = 1.0 / (static_cast<double>(roots_.size()) * norm_);
-    for (size_t r = 0; r < m; ++r) out[b + r] = std::exp2(-depth[r] * scale);
-  }
+  complete_.path_sums(x.data.first(n * x.cols), x.cols, out, kernel);
+  for (size_t i = 0; i < n; ++i) out[i] = score_from_sum(out[i]);
 }
 
 Explanation IsolationForest::explain(std::span<const double> row) const {
@@ -273,7 +187,7 @@ Explanation IsolationForest::explain(std::span<const double> row) const {
     std::vector<int> used;
     uint32_t i = r;
     while (nodes_[i].feature >= 0) {
-      const Node& n = nodes_[i];
+      const TreeNode& n = nodes_[i];
       used.push_back(n.feature);
       i = n.left + (row[static_cast<size_t>(n.feature)] < n.value ? 0u : 1u);
     }
@@ -303,7 +217,7 @@ std::string IsolationForest::save() const {
   put<uint64_t>(out, roots_.size());
   put<uint64_t>(out, nodes_.size());
   for (uint32_t r : roots_) put<uint32_t>(out, r);
-  for (const Node& n : nodes_) {
+  for (const TreeNode& n : nodes_) {
     put<double>(out, n.value);
     put<int32_t>(out, n.feature);
     put<uint32_t>(out, n.left);
@@ -344,15 +258,16 @@ Result<IsolationForest> IsolationForest::load(std::string_view in) {
   }
   f.nodes_.resize(nodes);
   for (size_t i = 0; i < nodes; ++i) {
-    Node& n = f.nodes_[i];
+    TreeNode& n = f.nodes_[i];
     if (!get(in, n.value) || !get(in, n.feature) || !get(in, n.left)) return bad("truncated nodes");
     // Children always follow their parent, so a valid file cannot loop.
     if (n.feature < -1 || n.feature >= static_cast<int64_t>(features) ||
-        (n.feature >= 0 && (n.left <= i || uint64_t{n.left} + 1 >= nodes))) {
+        (n.feature >= 0 && (n.left <= i || uint64_t{n.left} + 1 >= nodes ||
+                            static_cast<double>(static_cast<float>(n.value)) != n.value))) {
       return bad("node " + std::to_string(i) + " is malformed");
     }
   }
-  f.build_complete_trees();
+  f.complete_.build(f.nodes_, f.roots_, f.features_);
   return f;
 }
 

@@ -69,6 +69,35 @@ TEST(IsolationForest, SameSeedSameForestAndSaveLoadRoundTrips) {
   EXPECT_NE(a->save(), c->save());
 }
 
+TEST(IsolationForest, EveryKernelAndSingleRowScoringGiveTheSameBits) {
+  // 8 and 5 features: the AVX-512 kernel's permute path (rows of 8) and its gather path; 1000
+  // rows are not a multiple of its 64-row step, so the padded tail is covered too.
+  for (size_t cols : {size_t{8}, size_t{5}}) {
+    const auto x = gaussian_rows(1000 * cols / 3 + 1, 4);
+    const FeatureView view{std::span<const double>(x).first(1000 * cols), cols};
+    IsolationForestConfig cfg;
+    cfg.trees = 30;
+    cfg.sample_size = 200;  // depth 8: every level kind of the vector kernel
+    auto forest = IsolationForest::fit(view, cfg);
+    ASSERT_TRUE(forest.ok());
+    std::vector<double> fast(1000), scalar(1000);
+    forest->score_batch(view, fast);
+    forest->score_batch(view, scalar, Kernel::scalar);
+    EXPECT_EQ(fast, scalar) << cols << " features";
+    for (size_t i : {size_t{0}, size_t{63}, size_t{999}}) EXPECT_EQ(forest->score(view.row(i)), fast[i]);
+  }
+}
+
+TEST(IsolationForest, SplitsAreFloatsAndAgreeWithTheDoubleComparison) {
+  // A value just below a float split rounds to nearest onto the split itself; scoring must
+  // still send it left, as the double comparison does. floor_float keeps it below.
+  const double below = std::nextafter(static_cast<double>(1.5f), 0.0);
+  EXPECT_LT(floor_float(below), 1.5f);
+  EXPECT_EQ(floor_float(1.5), 1.5f);
+  EXPECT_EQ(ceil_float(below), 1.5f);
+  EXPECT_TRUE(std::isnan(floor_float(std::nan(""))));
+}
+
 TEST(IsolationForest, SmallDataUsesAllRowsAndConstantDataScoresEqually) {
   const std::vector<double> flat(40, 1.0);  // 20 rows x 2 identical features
   auto forest = IsolationForest::fit({flat, 2}, IsolationForestConfig{});
