@@ -12,6 +12,7 @@
 #include "models/autoencoder/autoencoder.h"
 #include "models/context_novelty/context_novelty.h"
 #include "models/isolation_forest/isolation_forest.h"
+#include "models/knn_cad/knn_cad.h"
 #include "models/robust_zscore/robust_zscore.h"
 
 namespace envmon::eval::nab {
@@ -64,7 +65,8 @@ void keep_rising_edges(std::vector<double>& s, size_t span) {
 // of the probationary rows.
 std::vector<double> numenta_likelihood(const std::vector<double>& raw) {
   models::anomaly_likelihood::AnomalyLikelihoodConfig cfg;
-  cfg.learning_points = static_cast<int64_t>(std::max<size_t>(probationary_rows(raw.size()) / 2, 1));
+  const size_t learning = std::max<size_t>(probationary_rows(raw.size()) / 2, 1);
+  cfg.learning_points = static_cast<int64_t>(learning);
   models::anomaly_likelihood::AnomalyLikelihood al(cfg);
   std::vector<double> out(raw.size(), 0.0);
   for (size_t i = 0; i < raw.size(); ++i) out[i] = al.update(raw[i]).log_likelihood;
@@ -165,13 +167,26 @@ std::vector<double> autoencoder_raw(const Series& s, const DetectorParams& p) {
 
 // Contextual novelty (models/context_novelty), its range fitted on the probationary rows. Its
 // score is already a novelty in [0, 1].
-std::vector<double> context_raw(const Series& s, const DetectorParams&) {
-  models::context_novelty::ContextNoveltyConfig cfg;
-  cfg.fit_points = static_cast<int64_t>(std::max<size_t>(probationary_rows(s.size()), 2));
-  models::context_novelty::ContextNovelty det(cfg);
+// A streaming model with update(value) -> score over the series, its config's fit_points set
+// to the probationary rows (at least `min_fit`).
+template <typename Model, typename Config>
+std::vector<double> stream_scores(Config cfg, const Series& s, size_t min_fit) {
+  cfg.fit_points = static_cast<int64_t>(std::max(probationary_rows(s.size()), min_fit));
+  Model det(cfg);
   std::vector<double> out(s.size(), 0.0);
   for (size_t i = 0; i < s.size(); ++i) out[i] = det.update(s.values[i]);
   return out;
+}
+
+std::vector<double> context_raw(const Series& s, const DetectorParams&) {
+  namespace cn = models::context_novelty;
+  return stream_scores<cn::ContextNovelty>(cn::ContextNoveltyConfig{}, s, 2);
+}
+
+// KNN conformal anomaly detection (models/knn_cad), its reference fitted on the probationary
+// rows. Its score is already a conformal p-value in [0, 1].
+std::vector<double> knn_cad_raw(const Series& s, const DetectorParams&) {
+  return stream_scores<models::knn_cad::KnnCad>(models::knn_cad::KnnCadConfig{}, s, 32);
 }
 
 using RawFn = std::function<std::vector<double>(const Series&, const DetectorParams&)>;
@@ -197,6 +212,10 @@ const std::map<std::string, DetectorDef>& detectors() {
       {"ensemble", {{{seasonal_zscore_raw}, {iforest_raw}}, Combine::mean}},
       {"context", {{{context_raw, true}}}},
       {"context_zscore", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::mean}},
+      {"knn_cad", {{{knn_cad_raw, true}}}},
+      {"context_ensemble",
+       {{{context_raw, true}, {seasonal_zscore_raw}, {iforest_raw}}, Combine::mean}},
+      {"context_knn", {{{context_raw, true}, {knn_cad_raw, true}}, Combine::mean}},
       {"context_zscore_max", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::max}},
   };
   return table;
@@ -267,16 +286,17 @@ Result<std::vector<double>> run_detector(const std::string& name, const Series& 
   if (it == detectors().end()) {
     std::string names;
     for (const auto& n : detector_names()) names += (names.empty() ? "" : ", ") + n;
-    return Error(Errc::invalid_argument, "unknown detector '" + name + "' (choices: " + names + ")");
+    return Error(Errc::invalid_argument,
+                 "unknown detector '" + name + "' (choices: " + names + ")");
   }
   const DetectorDef& def = it->second;
   std::vector<double> out(s.size(), 0.0);
+  const double share = 1.0 / static_cast<double>(def.parts.size());
   for (const Component& part : def.parts) {
     auto raw = part.raw(s, params);
     const auto score = part.is_novelty ? std::move(raw) : novelty(raw, params);
     for (size_t i = 0; i < out.size(); ++i) {
-      out[i] = def.combine == Combine::max ? std::max(out[i], score[i])
-                                           : out[i] + score[i] / static_cast<double>(def.parts.size());
+      out[i] = def.combine == Combine::max ? std::max(out[i], score[i]) : out[i] + share * score[i];
     }
   }
   suppress_repeats(out, params.suppress_rows);

@@ -11,11 +11,11 @@ namespace envmon::eval::nab {
 // Detectors run over one NAB series as a stream: row t's score uses rows 0..t only (models are
 // fitted on the probationary rows, which NAB does not score). Every score is in [0, 1].
 //
-// Each detector is raw deviation -> anomaly likelihood -> repeat suppression:
-//  - raw deviation: the robust z-score of the value against the trailing window (median, MAD),
-//    or the isolation forest score of the lagged window of those residuals;
-//  - likelihood: how far the short-term mean of the raw deviation sits above its long-term
-//    distribution (Numenta's anomaly likelihood idea), squashed to [0, 1];
+// Each detector is one or more components combined row by row (mean or max), then repeat
+// suppression:
+//  - a component is a raw deviation (robust z-score, isolation forest or autoencoder score of
+//    lagged residuals) turned into a novelty in [0, 1] (how far its short-term mean sits above
+//    its history), or a score that already is one (context novelty, KNN CAD p-value);
 //  - suppression: a row keeps its score only if it beats every score of the previous rows
 //    within the suppression span, so one event fires once instead of once per row (NAB charges
 //    every false-positive row).
@@ -36,7 +36,7 @@ struct DetectorParams {
   size_t lags = 6;               // iforest: lagged residuals per feature vector
 };
 
-std::vector<std::string> detector_names();  // robust_zscore, iforest, autoencoder, ensemble
+std::vector<std::string> detector_names();  // sorted; src/eval/nab/README.md lists them
 
 // Scores one series with the named detector; an unknown name is an error listing the names.
 Result<std::vector<double>> run_detector(const std::string& name, const Series& s,

@@ -43,7 +43,8 @@ std::vector<std::string> detector_param_names() {
 Status set_detector_param(DetectorParams& params, const std::string& name, double value) {
   if (name == "novelty") {  // 0 gaussian, 1 record, 2 likelihood, 3 none
     if (value != 0 && value != 1 && value != 2 && value != 3) {
-      return Error(Errc::invalid_argument, "--novelty: 0 (gaussian), 1 (record), 2 (likelihood), 3 (none)");
+      return Error(Errc::invalid_argument,
+                   "--novelty: 0 (gaussian), 1 (record), 2 (likelihood), 3 (none)");
     }
     params.novelty = static_cast<Novelty>(static_cast<int>(value));
     return ok_status();
