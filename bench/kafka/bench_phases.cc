@@ -138,18 +138,23 @@ Status collect_aggregates(bus::Bus& bus, const std::string& csv_path) {
   auto consumer = bus.consumer("aggregates-collector", {bus::Topic::aggregates});
   if (!consumer.ok()) return consumer.error();
   std::map<AggKey, Aggregate> latest;
+  // `expected` counts records; a batch record (processor output_framing batch) holds several
+  // aggregates, so progress is measured in offsets: records read = next offset per partition.
+  std::map<int32_t, int64_t> next_offset;
   int64_t seen = 0;
+  int64_t messages = 0;
   int64_t bad = 0;
   const auto t0 = std::chrono::steady_clock::now();
   while (seen < expected && seconds_since(t0) < 120) {
     auto batch = (*consumer)->poll(4096, Millis(500));
     if (!batch.ok()) return batch.error();
-    if (seen / 200'000 != (seen + static_cast<int64_t>(batch->size())) / 200'000) {
-      std::fprintf(stderr, "kafka bench: phase d: %" PRId64 " aggregate messages read (%.1f s)\n",
-                   seen + static_cast<int64_t>(batch->size()), seconds_since(t0));
+    if (messages / 200'000 != (messages + static_cast<int64_t>(batch->size())) / 200'000) {
+      std::fprintf(stderr, "kafka bench: phase d: %" PRId64 " aggregates read (%.1f s)\n",
+                   messages + static_cast<int64_t>(batch->size()), seconds_since(t0));
     }
     for (const auto& m : *batch) {
-      ++seen;
+      ++messages;
+      next_offset[m.partition] = std::max(next_offset[m.partition], m.offset + 1);
       auto a = decode_aggregate(m.payload);
       if (!a.ok()) {
         ++bad;
@@ -160,12 +165,15 @@ Status collect_aggregates(bus::Bus& bus, const std::string& csv_path) {
       auto [it, inserted] = latest.try_emplace(key, *a);
       if (!inserted && a->revision >= it->second.revision) it->second = *a;
     }
+    seen = 0;
+    for (const auto& [partition, next] : next_offset)
+      seen += next;
   }
   (*consumer)->close();
   std::fprintf(stderr,
-               "kafka bench: phase d: %" PRId64 "/%" PRId64
-               " aggregate messages, %zu series-hours, %" PRId64 " undecodable -> %s\n",
-               seen, expected, latest.size(), bad, csv_path.c_str());
+               "kafka bench: phase d: %" PRId64 "/%" PRId64 " aggregate records (%" PRId64
+               " aggregates), %zu series-hours, %" PRId64 " undecodable -> %s\n",
+               seen, expected, messages, latest.size(), bad, csv_path.c_str());
   if (seen < expected)
     return Error(Errc::internal, "aggregates topic: read only " + std::to_string(seen));
   return write_csv(latest, csv_path);

@@ -1,6 +1,7 @@
 #include "bus/bus.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace envmon::bus {
 
@@ -38,6 +39,84 @@ OffsetMap offsets_after(const std::vector<Message>& messages) {
     auto& next = out[TopicPartition{m.topic, m.partition}];
     next = std::max(next, m.offset + 1);
   }
+  return out;
+}
+
+namespace {
+
+bool frameable(const Message& m) {
+  return m.schema_version == 1 && !m.replay && m.payload.find('\n') == std::string::npos;
+}
+
+// Closes the open record `i` of `out`: one message stays as it was, more become a batch record.
+void seal(std::vector<Message>& out, size_t i, size_t count) {
+  if (count > 1) out[i].schema_version = kBatchSchemaVersion;
+}
+
+}  // namespace
+
+void pack_batches(std::vector<Message>& in, size_t max_bytes, std::vector<Message>& out) {
+  struct Open {
+    size_t index;  // in `out`
+    size_t count;
+  };
+  // Keyed by topic + key; a handful of stations per batch, so the map stays small.
+  std::unordered_map<std::string, Open> open;
+  std::string id;
+  for (Message& m : in) {
+    if (!frameable(m)) {
+      out.push_back(std::move(m));
+      continue;
+    }
+    id.assign(1, static_cast<char>(m.topic));
+    id.append(m.key);
+    auto it = open.find(id);
+    if (it != open.end() && out[it->second.index].payload.size() + 1 + m.payload.size() <= max_bytes) {
+      Message& r = out[it->second.index];
+      r.payload.push_back('\n');
+      r.payload.append(m.payload);
+      r.timestamp = std::max(r.timestamp, m.timestamp);
+      ++it->second.count;
+      continue;
+    }
+    if (it != open.end()) seal(out, it->second.index, it->second.count);
+    open[id] = Open{out.size(), 1};
+    out.push_back(std::move(m));
+  }
+  for (const auto& [key, o] : open)
+    seal(out, o.index, o.count);
+  in.clear();
+}
+
+void unpack_batch(Message&& record, std::vector<Message>& out) {
+  if (record.schema_version != kBatchSchemaVersion) {
+    out.push_back(std::move(record));
+    return;
+  }
+  const std::string_view all = record.payload;
+  for (size_t from = 0;;) {
+    const size_t end = std::min(all.find('\n', from), all.size());
+    Message& m = out.emplace_back();
+    m.topic = record.topic;
+    m.key = record.key;
+    m.payload.assign(all.substr(from, end - from));
+    m.schema_version = 1;
+    m.timestamp = record.timestamp;
+    m.partition = record.partition;
+    m.offset = record.offset;
+    m.replay = record.replay;
+    if (end == all.size()) break;
+    from = end + 1;
+  }
+}
+
+std::vector<Message> unpack_batches(std::vector<Message> polled) {
+  const auto is_batch = [](const Message& m) { return m.schema_version == kBatchSchemaVersion; };
+  if (std::none_of(polled.begin(), polled.end(), is_batch)) return polled;
+  std::vector<Message> out;
+  out.reserve(polled.size() * 2);
+  for (Message& m : polled)
+    unpack_batch(std::move(m), out);
   return out;
 }
 

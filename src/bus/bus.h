@@ -39,6 +39,24 @@ struct Message {
 // Stable partitioner (FNV-1a) so a station's partition never depends on the process.
 int32_t partition_for(std::string_view key, int32_t partitions);
 
+// Batch framing. A producer of many small messages (the processor's curated readings and
+// aggregates) packs consecutive messages of one topic and key into one record: payload = their
+// version-1 payloads, one per line (JSONL: a v1 JSON encoding never holds a raw newline),
+// schema version kBatchSchemaVersion. Brokers and clients then pay per batch, not per reading.
+// Every Consumer::poll unpacks such a record back into its messages (version 1, the record's
+// key, partition, offset, timestamp and replay flag, in order), so readers see single messages
+// whichever form was produced; poll may then return more than `max` messages.
+inline constexpr int32_t kBatchSchemaVersion = 2;
+// Appends `in` to `out`, packing the messages of each (topic, key) into records of at most
+// `max_bytes` payload, in order per key. A message that cannot be framed (not version 1, a
+// newline in its payload, the replay flag set) or a group of one is appended unchanged. The
+// record's timestamp is the latest of its messages'.
+void pack_batches(std::vector<Message>& in, size_t max_bytes, std::vector<Message>& out);
+// Appends the messages of `record` to `out`: a batch record unpacked, any other moved as is.
+void unpack_batch(Message&& record, std::vector<Message>& out);
+// `polled` with every batch record unpacked (returned as is when it holds none).
+std::vector<Message> unpack_batches(std::vector<Message> polled);
+
 struct TopicPartition {
   Topic topic;
   int32_t partition;

@@ -48,7 +48,16 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
                  "them all; 0 starts with empty state (AQI then resumes after 24 h)")
         .integer("max_message_bytes", &RuntimeConfig::max_message_bytes, 262144, "bytes", 1024,
                  104857600,
-                 "A raw message larger than this is dead-lettered (reason oversized) unparsed");
+                 "A raw message larger than this is dead-lettered (reason oversized) unparsed")
+        .enumeration("output_framing", &RuntimeConfig::output_framing, OutputFraming::batch,
+                     {{"message", OutputFraming::message}, {"batch", OutputFraming::batch}},
+                     "curated/aggregates on the bus: one message per reading or aggregate, or "
+                     "packed per station and poll batch into batch records (schema version 2, "
+                     "unpacked by every consumer): far less broker and client work per reading")
+        .integer("output_batch_max_bytes", &RuntimeConfig::output_batch_max_bytes, 262144,
+                 "bytes", 1024, 104857600,
+                 "Largest payload of a batch record (keep it under the bus's message size "
+                 "limit, bus.kafka.message_max_bytes)");
     return s;
   }();
   return schema;

@@ -14,6 +14,10 @@ namespace envmon::processor {
 
 // Runtime settings of the stream processor itself; the transforms' settings sit beside them in
 // the same `processor:` block, each declared by its transform's schema.
+// How curated readings and aggregates go onto the bus: one message each, or packed per station
+// and poll batch into batch records (bus::pack_batches; every consumer unpacks them).
+enum class OutputFraming { message, batch };
+
 struct RuntimeConfig {
   int64_t workers = 2;
   int64_t poll_batch = 4096;
@@ -21,6 +25,8 @@ struct RuntimeConfig {
   int64_t send_timeout_ms = 1000;
   int64_t rebuild_window_secs = 93600;
   int64_t max_message_bytes = 262144;
+  OutputFraming output_framing = OutputFraming::batch;
+  int64_t output_batch_max_bytes = 262144;
 };
 const config::Schema<RuntimeConfig>& runtime_schema();
 

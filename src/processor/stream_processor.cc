@@ -1,5 +1,6 @@
 #include "processor/stream_processor.h"
 
+#include <iterator>
 #include <string>
 
 namespace envmon::processor {
@@ -10,6 +11,7 @@ struct StreamProcessor::Worker {
   std::unique_ptr<bus::Producer> producer;
   std::unique_ptr<Pipeline> pipeline;
   Output out;
+  std::vector<bus::Message> framed;  // the batch's outputs as sent (scratch)
 };
 
 StreamProcessor::StreamProcessor(ProcessorConfig cfg, const config::AppConfig& app, bus::Bus& bus,
@@ -66,19 +68,25 @@ void StreamProcessor::stop() {
 // bus refuses for good (closed): the batch is then not committed and will be re-read.
 bool StreamProcessor::send_all(Worker& w, Output& out) {
   const Millis timeout(cfg_.runtime.send_timeout_ms);
-  int64_t sent = 0;
-  for (auto* list : {&out.curated, &out.aggregates, &out.dead_letters}) {
-    for (auto& m : *list) {
-      for (;;) {
-        Status s = w.producer->send(m, timeout);
-        if (s.ok()) break;
-        ctx_.metrics->error("send", std::string(errc_name(s.error().code())));
-        if (!s.error().retryable()) {
-          ctx_.log.error("send failed; batch left uncommitted", {{"error", s.error().to_string()}});
-          return false;
-        }
+  const auto sent = static_cast<int64_t>(out.size());
+  w.framed.clear();
+  if (cfg_.runtime.output_framing == OutputFraming::batch) {
+    const auto max = static_cast<size_t>(cfg_.runtime.output_batch_max_bytes);
+    bus::pack_batches(out.curated, max, w.framed);
+    bus::pack_batches(out.aggregates, max, w.framed);
+  }
+  for (auto* list : {&out.curated, &out.aggregates, &out.dead_letters})
+    std::move(list->begin(), list->end(), std::back_inserter(w.framed));
+  out.clear();
+  for (auto& m : w.framed) {
+    for (;;) {
+      Status s = w.producer->send(m, timeout);
+      if (s.ok()) break;
+      ctx_.metrics->error("send", std::string(errc_name(s.error().code())));
+      if (!s.error().retryable()) {
+        ctx_.log.error("send failed; batch left uncommitted", {{"error", s.error().to_string()}});
+        return false;
       }
-      ++sent;
     }
   }
   if (Status s = w.producer->flush(timeout); !s.ok()) {
@@ -86,7 +94,6 @@ bool StreamProcessor::send_all(Worker& w, Output& out) {
     return false;
   }
   ctx_.metrics->sent(static_cast<double>(sent));
-  out.clear();
   return true;
 }
 

@@ -176,16 +176,40 @@ TEST_F(KafkaBusTest, ForeignRecordsAreDeliveredWithAnUnusableVersionInsteadOfDro
   auto bus = open();
   ASSERT_TRUE(bus);
   produce_foreign(config_, config_.topic_prefix + "raw",
-                  {{"none", nullptr}, {"bad", "v2"}, {"huge", "99999999999"}, {"two", "2"}});
+                  {{"none", nullptr}, {"bad", "v2"}, {"huge", "99999999999"}, {"three", "3"}});
   auto cons = *bus->consumer("g", {Topic::raw});
   auto got = poll_n(*cons, 4);
   ASSERT_EQ(got.size(), 4u);
   const std::map<std::string, int32_t> expected = {
-      {"none", 1}, {"bad", 0}, {"huge", 0}, {"two", 2}};
+      {"none", 1}, {"bad", 0}, {"huge", 0}, {"three", 3}};  // 2 is a batch record (bus.h)
   for (const auto& m : got) {
     EXPECT_EQ(m.schema_version, expected.at(m.key)) << m.key;
     EXPECT_FALSE(m.replay) << m.key << ": only '1' or 'true' mark a replay";
     EXPECT_TRUE(m.payload.empty()) << "a record without value reads as an empty payload";
+  }
+}
+
+TEST_F(KafkaBusTest, BatchRecordsTravelAsOneRecordAndArriveAsSingleMessages) {
+  auto bus = open();
+  ASSERT_TRUE(bus);
+  auto prod = *bus->producer();
+  std::vector<Message> in, records;
+  for (int i = 0; i < 10; ++i)
+    in.push_back(msg(i % 2 ? "oslo" : "delhi", std::to_string(i), Topic::curated));
+  pack_batches(in, 1 << 16, records);
+  ASSERT_EQ(records.size(), 2u);
+  send_all(*prod, records);
+  EXPECT_EQ(bus->stats(Topic::curated).produced, 2);
+  auto cons = *bus->consumer("g", {Topic::curated});
+  auto got = poll_n(*cons, 10);
+  ASSERT_EQ(got.size(), 10u);
+  std::map<std::string, int> last;
+  for (const auto& m : got) {
+    const int i = std::stoi(m.payload);
+    EXPECT_GT(i, last.count(m.key) ? last[m.key] : -1) << "order of key " << m.key;
+    last[m.key] = i;
+    EXPECT_EQ(m.schema_version, 1);
+    EXPECT_EQ(m.offset, 0) << "every message of a record carries the record's offset";
   }
 }
 

@@ -143,6 +143,7 @@ Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
   if (closed_) return Error(Errc::bus_closed, "consumer is closed");
   const auto deadline = SteadyClock::now() + timeout;
   std::vector<Message> out;
+  int64_t received = 0;  // records, counted once per poll (a counter update per record costs)
   while (out.size() < max && !state_.closed) {
     const Millis left = remaining(deadline);
     auto got = next(out.empty() ? std::min(left, kSlice) : Millis(0));
@@ -151,12 +152,13 @@ Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
     // belongs to the next owner (librdkafka itself discards what it had prefetched).
     if (!revoked_in_poll_.empty()) drop_revoked(out);
     if (got->has_value()) {
-      out.push_back(std::move(**got));
-      if (state_.metrics) state_.metrics->received();
+      unpack_batch(std::move(**got), out);
+      ++received;
     } else if (!out.empty() || left == Millis(0)) {
       break;
     }
   }
+  if (state_.metrics && received > 0) state_.metrics->received(static_cast<double>(received));
   return out;
 }
 

@@ -83,7 +83,7 @@ Result<std::vector<Message>> KafkaHistoryReader::read(size_t max) {
     }
     last_progress = std::chrono::steady_clock::now();
     next_ = record->offset + 1;
-    out.push_back(decode_record(state_, *record));
+    unpack_batch(decode_record(state_, *record), out);
   }
   return out;
 }

@@ -251,7 +251,9 @@ Status MemoryProducer::send(const Message& message, Millis timeout) {
 
 Result<std::vector<Message>> MemoryConsumer::poll(size_t max, Millis timeout) {
   if (closed_) return Error(Errc::bus_closed, "consumer is closed");
-  return bus_->fetch(*member_, max, timeout);
+  auto polled = bus_->fetch(*member_, max, timeout);
+  if (!polled.ok()) return polled;
+  return unpack_batches(std::move(*polled));
 }
 
 Status MemoryConsumer::commit(const OffsetMap& offsets) {
