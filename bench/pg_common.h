@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/postgres/pg_conn.h"
@@ -24,6 +26,26 @@ inline store::postgres::PgStoreConfig pg_config() {
   cfg.dsn = dsn;
   cfg.password = pw == nullptr ? "" : pw;
   return cfg;
+}
+
+// `--name N` integer options; anything else prints the usage and exits.
+inline void parse_options(int argc, char** argv,
+                          std::initializer_list<std::pair<const char*, int*>> options) {
+  for (int i = 1; i < argc; i += 2) {
+    bool known = false;
+    for (const auto& [name, value] : options) {
+      if (i + 1 < argc && std::string(argv[i]) == std::string("--") + name) {
+        *value = std::atoi(argv[i + 1]);
+        known = true;
+      }
+    }
+    if (!known) {
+      std::fprintf(stderr, "usage: %s", argv[0]);
+      for (const auto& [name, value] : options) std::fprintf(stderr, " [--%s %d]", name, *value);
+      std::fprintf(stderr, "\n");
+      std::exit(2);
+    }
+  }
 }
 
 inline void fresh_schema(const store::postgres::PgStoreConfig& cfg) {

@@ -1,6 +1,7 @@
 // PostgreSQL ingest: envmon's writer (binary COPY into staging + ON CONFLICT merge, latest and
 // progress maintained) against `psql \copy` of the same rows into the same measurements table.
-// Usage: envmon_bench_pg_ingest [stations=200] [steps=1000] (rows = stations x steps x 10).
+// Usage: envmon_bench_pg_ingest [--stations 200] [--steps 1000] [--write-connections 2]
+// (rows = stations x steps x 10; 1 write connection = the writer on one connection, as psql).
 #include <cstdlib>
 #include <fstream>
 
@@ -9,20 +10,24 @@
 using namespace envmon;
 
 int main(int argc, char** argv) {
-  const int stations = argc > 1 ? std::atoi(argv[1]) : 200;
-  const int steps = argc > 2 ? std::atoi(argv[2]) : 1000;
+  int stations = 200, steps = 1000, write_connections = 2, batch_rows = 50000;
+  bench::parse_options(argc, argv, {{"stations", &stations}, {"steps", &steps},
+                                    {"write-connections", &write_connections},
+                                    {"batch-rows", &batch_rows}});
   constexpr int kMetrics = 10;
   const Timestamp t0 = from_unix_ms(1767225600000);
-  const auto cfg = bench::pg_config();
+  auto cfg = bench::pg_config();
+  cfg.write_connections = write_connections;
   bench::fresh_schema(cfg);
   store::postgres::PgStore store(cfg);
   if (Status s = store.open(); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().to_string().c_str()), 1;
   (void)store.ensure_partitions(t0, t0 + Seconds(300LL * steps + 86400));
-  // Batches of ~50,000 rows, station-interleaved in time order as the sink writes them.
+  // Batches of ~50,000 rows (the sink's: poll_batch 4096 readings of 10 metrics),
+  // station-interleaved in time order as the sink writes them.
   std::vector<store::WriteBatch> batches(1);
   for (int k = 0; k < steps; ++k) {
     for (int s = 0; s < stations; ++s) {
-      if (batches.back().readings.size() * kMetrics >= 50000) batches.emplace_back();
+      if (batches.back().readings.size() * kMetrics >= static_cast<size_t>(batch_rows)) batches.emplace_back();
       batches.back().readings.push_back(bench::bench_reading(s, k, kMetrics, t0));
     }
   }

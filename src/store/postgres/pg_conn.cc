@@ -139,6 +139,13 @@ Status PgConnection::command(const std::string& sql, const Params& p) {
 }
 
 Status PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
+  auto r = copy_in_tolerating(copy_sql, data, {});
+  if (!r.ok()) return r.error();
+  return ok_status();
+}
+
+Result<bool> PgConnection::copy_in_tolerating(const std::string& copy_sql, std::string_view data,
+                                              std::string_view tolerated) {
   PgResultPtr start(PQexec(conn_.get(), copy_sql.c_str()));
   if (PQresultStatus(start.get()) != PGRES_COPY_IN) {
     return pg_error(start.get(), conn_.get(), "postgres: starting COPY");
@@ -155,9 +162,15 @@ Status PgConnection::copy_in(const std::string& copy_sql, std::string_view data)
     return pg_error(nullptr, conn_.get(), "postgres: ending COPY");
   }
   PgResultPtr end(PQgetResult(conn_.get()));
-  Status out = PQresultStatus(end.get()) == PGRES_COMMAND_OK
-                   ? ok_status()
-                   : Status(pg_error(end.get(), conn_.get(), "postgres: COPY"));
+  Result<bool> out = true;
+  if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
+    const char* state = PQresultErrorField(end.get(), PG_DIAG_SQLSTATE);
+    if (state != nullptr && !tolerated.empty() && tolerated == state) {
+      out = false;
+    } else {
+      out = pg_error(end.get(), conn_.get(), "postgres: COPY");
+    }
+  }
   while (PgResultPtr more{PQgetResult(conn_.get())}) {
   }
   return out;
@@ -184,6 +197,24 @@ Result<PgPool::Lease> PgPool::acquire() {
     idle_.pop_back();
     ++leased_;
   }
+  return lease(std::move(c));
+}
+
+std::optional<PgPool::Lease> PgPool::try_acquire() {
+  std::unique_ptr<PgConnection> c;
+  {
+    std::lock_guard lock(mutex_);
+    if (!open_ || idle_.empty()) return std::nullopt;
+    c = std::move(idle_.back());
+    idle_.pop_back();
+    ++leased_;
+  }
+  auto l = lease(std::move(c));
+  if (!l.ok()) return std::nullopt;
+  return std::move(*l);
+}
+
+Result<PgPool::Lease> PgPool::lease(std::unique_ptr<PgConnection> c) {
   if (!c || c->broken()) {
     auto fresh = PgConnection::connect(dsn_, password_, timeout_secs_);
     if (!fresh.ok()) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,9 @@ class PgConnection {
   Status command(const std::string& sql, const Params& p);
   // COPY ... FROM STDIN (FORMAT binary) with `data` a complete PGCOPY stream.
   Status copy_in(const std::string& copy_sql, std::string_view data);
+  // copy_in(), but an error with SQLSTATE `tolerated` answers false (as exec_tolerating).
+  Result<bool> copy_in_tolerating(const std::string& copy_sql, std::string_view data,
+                                  std::string_view tolerated);
   bool broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
   // Per-connection state the store keeps (temp staging tables are per session).
   bool staging_ready = false;
@@ -109,10 +113,14 @@ class PgPool {
 
   void configure(std::string dsn, std::string password, int64_t size, int64_t timeout_secs);
   Result<Lease> acquire();
+  // A lease only if a slot is idle now and its connection is (or can be made) usable.
+  std::optional<Lease> try_acquire();
   // Waits for leased connections, then closes all; acquire() fails afterwards.
   void close();
 
  private:
+  // Connects `c` when it is empty or broken; the slot goes back empty when that fails.
+  Result<Lease> lease(std::unique_ptr<PgConnection> c);
   void release(std::unique_ptr<PgConnection> c);
   std::mutex mutex_;
   std::condition_variable available_;

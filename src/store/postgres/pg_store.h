@@ -10,8 +10,9 @@
 namespace envmon::store::postgres {
 
 // PostgreSQL: a pool of connections shared by writes and queries. A write encodes the batch as
-// binary COPY streams into session-local staging tables and merges them with ON CONFLICT in one
-// transaction, so a replayed batch changes nothing and COPY speed is kept.
+// binary COPY streams into session-local staging tables and merges them with ON CONFLICT, split
+// by station over up to `write_connections` connections, one transaction each (pg_write.cc), so
+// a replayed batch changes nothing and COPY speed is kept.
 class PgStore final : public Store {
  public:
   explicit PgStore(PgStoreConfig config) : config_(std::move(config)) {}
@@ -49,8 +50,6 @@ class PgStore final : public Store {
   Result<bool> detect_timescale(PgConnection& c);
   Status ensure_partitions_for(const WriteBatch& batch);
   Status load_partitions(PgConnection& c);
-  Status prepare_session(PgConnection& c);
-  Status merge_batch(PgConnection& c, const WriteBatch& batch);
   Result<int64_t> drop_raw_before(PgConnection& c, int64_t horizon_ms);
   // Downsampling, then raw rows and the horizon in one transaction, on one pooled connection.
   Result<RetentionReport> retain(int64_t horizon_ms);

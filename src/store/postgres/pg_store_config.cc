@@ -14,6 +14,10 @@ const config::Schema<PgStoreConfig>& pg_store_schema() {
                 true)
         .integer("pool_size", &PgStoreConfig::pool_size, 4, "", 1, 64,
                  "Connections shared by the sink's writes and the API's queries")
+        .integer("write_connections", &PgStoreConfig::write_connections, 2, "connections", 1,
+                 64, "A batch of at least 5,000 rows per connection is split by station over "
+                 "this many idle pooled connections, each share its own transaction (the write "
+                 "is acknowledged when all committed)")
         .integer("connect_timeout_secs", &PgStoreConfig::connect_timeout_secs, 5, "s", 1, 300,
                  "How long one connection attempt waits before the write is retried")
         .enumeration("partition_interval", &PgStoreConfig::partition_interval,

@@ -22,6 +22,7 @@ struct PgStoreConfig {
   std::string dsn = "host=127.0.0.1 port=5432 dbname=envmon user=envmon";
   std::string password;  // secret: from the environment (${ENVMON_PG_PASSWORD}), never logged
   int64_t pool_size = 4;
+  int64_t write_connections = 2;  // a large batch is split by station over this many
   int64_t connect_timeout_secs = 5;
   PartitionInterval partition_interval = PartitionInterval::day;
   int64_t partitions_ahead = 7;

@@ -151,6 +151,41 @@ TEST_F(PgStoreTest, RetentionDownsamplesChangedDaysToDailyAggregates) {
   EXPECT_EQ(scalar(stamp), before);
 }
 
+// A large batch is split by station over two connections, one transaction each; a revision of
+// part of it merges, and its replay rewrites no row.
+TEST_F(PgStoreTest, LargeBatchSplitsByStationAndStaysIdempotent) {
+  auto s = open_store();  // write_connections 2, pool of 4
+  WriteBatch b;
+  for (int k = 0; k < 100; ++k)
+    for (int st = 0; st < 50; ++st)
+      b.readings.push_back(
+          contract_reading("st" + std::to_string(st), kContractT0 + Seconds(300) * k, k, st));
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 10000);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT xmin::text) FROM measurements"), 2);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT station_id) FROM latest"), 50);
+  auto newest = s->latest("st7");
+  ASSERT_TRUE(newest.ok());
+  ASSERT_EQ(newest->size(), 2u);
+  EXPECT_EQ(newest->front().observed_at, kContractT0 + Seconds(300) * 99);
+  for (Reading& r : b.readings) r.measurements[1].value += 1000;  // every pm25 revised
+  b.readings.push_back(contract_reading("st0", kContractT0 + Seconds(300) * 100, 1, 2));
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 10002);
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements WHERE metric = 'pm25' AND value < 1000"), 1);
+  const std::string newest_xid = "SELECT max(xmin::text::int8) FROM measurements";
+  const int64_t before = scalar(newest_xid);
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(scalar(newest_xid), before);
+  PgStoreConfig one = test_config();
+  one.write_connections = 1;
+  std::string reason;
+  ASSERT_TRUE(reset_database(&reason) != nullptr) << reason;
+  auto single = open_store(one);
+  ASSERT_TRUE(single->write(b).ok());
+  EXPECT_EQ(scalar("SELECT count(DISTINCT xmin::text) FROM measurements"), 1);
+}
+
 TEST_F(PgStoreTest, ConstraintAndEncodingErrorsArePermanentAndRollBack) {
   auto s = open_store();
   WriteBatch empty_station;
