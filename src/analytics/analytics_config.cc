@@ -23,6 +23,19 @@ const config::Schema<AnalyticsConfig>& analytics_schema() {
                  "Back-pressure wait per anomaly send before it is retried")
         .integer("max_series", &AnalyticsConfig::max_series, 200000, "series", 1, 100000000,
                  "(station, metric) detectors held in memory; further series are not scored")
+        .enumeration("detector", &AnalyticsConfig::detector, Detector::robust_zscore,
+                     {{"robust_zscore", Detector::robust_zscore},
+                      {"isolation_forest", Detector::isolation_forest},
+                      {"both", Detector::both}},
+                     "robust_zscore: per-metric seasonal z-scores; isolation_forest: hourly "
+                     "feature vectors through a registered forest (falls back to robust_zscore "
+                     "when the model cannot be loaded); both")
+        .string("isolation_forest_model", &AnalyticsConfig::isolation_forest_model,
+                std::string("anomaly_iforest_pm25"), "Registered model `envmon train anomaly` made")
+        .string("isolation_forest_version", &AnalyticsConfig::isolation_forest_version,
+                std::string("champion"), "Model version number, alias, or latest")
+        .number("isolation_forest_threshold", &AnalyticsConfig::isolation_forest_threshold, 0.6,
+                "score", 0, 1, "Isolation-forest score (0..1) at or above which an hour is an anomaly")
         .integer("rebuild_window_secs", &AnalyticsConfig::rebuild_window_secs, 86400, "s", 0,
                  2592000, "Kafka: curated history re-read on assignment to rebuild detectors");
     return s;

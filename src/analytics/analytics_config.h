@@ -15,6 +15,9 @@ namespace envmon::analytics {
 
 // streaming: the online scoring stage runs beside the processor; off: it does not.
 enum class AnalyticsMode { streaming, off };
+// Which detectors score online. isolation_forest needs a model registered by `envmon train
+// anomaly`; without one the stage logs why and falls back to robust_zscore.
+enum class Detector { robust_zscore, isolation_forest, both };
 // What a measurement the cleaner masked (spike, outlier, out of bounds) is scored on: its raw
 // value (reported, never learned into the baseline) or not at all.
 enum class MaskedValues { score_raw, skip };
@@ -30,6 +33,10 @@ struct AnalyticsConfig {
   int64_t send_timeout_ms = 1000;
   int64_t max_series = 200000;         // (station, metric) detectors held; more are not scored
   int64_t rebuild_window_secs = 86400;  // Kafka: curated history re-read to rebuild detectors
+  Detector detector = Detector::robust_zscore;
+  std::string isolation_forest_model = "anomaly_iforest_pm25";  // registered model name
+  std::string isolation_forest_version = "champion";            // version, alias or "latest"
+  double isolation_forest_threshold = 0.6;                       // score that makes an anomaly
   models::robust_zscore::RobustZScoreConfig robust_zscore;  // block `robust_zscore:`
   models::kmeans::KMeansConfig clusters;                     // block `clusters:` (train clusters)
 };

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "analytics/anomaly_codec.h"
+#include "analytics/forest_scorer.h"
 #include "model/codec.h"
 
 namespace envmon::analytics {
@@ -12,21 +13,45 @@ struct AnalyticsStage::Worker {
   std::unique_ptr<bus::Consumer> consumer;
   std::unique_ptr<bus::Producer> producer;
   std::unique_ptr<OnlineScorer> scorer;
+  std::unique_ptr<ForestScorer> forest;  // when the isolation forest's model loaded
   ScorerCounts reported;  // scorer counts already added to the component metrics
+  ForestCounts forest_reported;
   Reading reading;        // reused decode target
   std::vector<store::AnomalyRecord> found;
   std::vector<bus::Message> out;
 };
 
 AnalyticsStage::AnalyticsStage(AnalyticsConfig config, bus::Bus& bus, MetricsRegistry& registry,
-                               const Clock& clock)
-    : config_(std::move(config)), bus_(bus), ctx_("transform", "analytics", "analytics", registry, clock) {}
+                               const Clock& clock, std::unique_ptr<registry::Registry> models)
+    : config_(std::move(config)),
+      bus_(bus),
+      ctx_("transform", "analytics", "analytics", registry, clock),
+      models_(std::move(models)) {}
 
 AnalyticsStage::~AnalyticsStage() {
   stop();
 }
 
+void AnalyticsStage::load_model() {
+  zscore_ = config_.detector != Detector::isolation_forest;
+  if (config_.detector == Detector::robust_zscore) return;
+  const std::string name = config_.isolation_forest_model + "@" + config_.isolation_forest_version;
+  auto model = models_ ? load_feature_model(*models_, config_.isolation_forest_model,
+                                            config_.isolation_forest_version)
+                       : Result<std::shared_ptr<const FeatureModel>>(
+                             Error(Errc::invalid_argument, "no model registry configured"));
+  if (model.ok()) {
+    model_ = std::move(*model);
+    return;
+  }
+  ctx_.metrics->error("model", errc_name(model.error().code()));
+  ctx_.log.warn("isolation forest model unavailable; scoring with robust_zscore only",
+                {{"model", name}, {"error", model.error().to_string()}});
+  zscore_ = true;
+}
+
 Status AnalyticsStage::start() {
+  load_model();
   for (int i = 0; i < config_.workers; ++i) {
     auto w = std::make_unique<Worker>();
     w->index = i;
@@ -39,12 +64,15 @@ Status AnalyticsStage::start() {
     w->consumer = std::move(*consumer);
     w->producer = std::move(*producer);
     w->scorer = std::make_unique<OnlineScorer>(config_);
+    if (model_) w->forest = std::make_unique<ForestScorer>(model_, config_);
     workers_.push_back(std::move(w));
   }
   for (auto& w : workers_) threads_.emplace_back([this, wp = w.get()] { run(*wp); });
   ctx_.log.info("started", {{"workers", config_.workers},
                             {"metrics", static_cast<int64_t>(config_.metric_list.size())},
-                            {"threshold", config_.robust_zscore.threshold}});
+                            {"threshold", config_.robust_zscore.threshold},
+                            {"robust_zscore", zscore_ ? "on" : "off"},
+                            {"isolation_forest", model_ ? "on" : "off"}});
   return ok_status();
 }
 
@@ -72,7 +100,8 @@ void AnalyticsStage::handle_batch(Worker& w, const std::vector<bus::Message>& ba
       continue;
     }
     w.found.clear();
-    w.scorer->score(w.reading, m.replay, w.found);
+    if (zscore_) w.scorer->score(w.reading, m.replay, w.found);
+    if (w.forest) w.forest->score(w.reading, m.replay, w.found);
     found += static_cast<int64_t>(w.found.size());
     for (const auto& a : w.found)
       w.out.push_back(bus::Message{bus::Topic::anomalies, a.station, encode_anomaly(a)});
@@ -122,6 +151,11 @@ void AnalyticsStage::count_skips(Worker& w) {
   add("masked", now.skipped_masked, w.reported.skipped_masked);
   add("interpolated", now.skipped_interpolated, w.reported.skipped_interpolated);
   add("series_cap", now.skipped_series_cap, w.reported.skipped_series_cap);
+  if (!w.forest) return;
+  const ForestCounts& f = w.forest->counts();
+  add("late_hour", f.skipped_late, w.forest_reported.skipped_late);
+  add("incomplete_hour", f.hours_incomplete, w.forest_reported.hours_incomplete);
+  add("station_cap", f.skipped_station_cap, w.forest_reported.skipped_station_cap);
 }
 
 void AnalyticsStage::run(Worker& w) {
@@ -135,8 +169,10 @@ void AnalyticsStage::run(Worker& w) {
       ctx_.log.warn("poll failed", {{"error", batch.error().to_string()}});
       break;
     }
-    for (const auto& tp : w.consumer->take_revoked())
+    for (const auto& tp : w.consumer->take_revoked()) {
       w.scorer->drop_partition(tp.partition, bus_.partitions(bus::Topic::curated));
+      if (w.forest) w.forest->drop_partition(tp.partition, bus_.partitions(bus::Topic::curated));
+    }
     if (batch->empty()) {
       if (stopping) break;
       continue;

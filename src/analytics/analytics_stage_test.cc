@@ -7,6 +7,7 @@
 #include "analytics/analytics_stage.h"
 #include "analytics/anomaly_codec.h"
 #include "analytics/anomaly_sink.h"
+#include "analytics/test_bus.h"
 #include "analytics/test_readings.h"
 #include "bus/memory/memory_bus.h"
 #include "analytics/test_store.h"
@@ -26,16 +27,8 @@ class AnalyticsStageTest : public ::testing::Test {
   void publish(bus::Topic topic, const std::string& key, const std::string& payload) {
     ASSERT_TRUE(producer_->send(bus::Message{topic, key, payload}, Millis(1000)).ok());
   }
-  // Waits (without asserting on time) until every group committed everything produced.
   void wait_committed(const std::string& group, bus::Topic topic, int64_t expected) {
-    for (int i = 0; i < 3000; ++i) {
-      int64_t done = 0;
-      for (int32_t p = 0; p < bus_->partitions(topic); ++p)
-        done += std::max<int64_t>(0, bus_->committed(group, {topic, p}));
-      if (done >= expected) return;
-      std::this_thread::sleep_for(Millis(10));
-    }
-    FAIL() << group << " did not commit " << expected << " messages";
+    testing::wait_committed(*bus_, group, topic, expected);
   }
 
   testing::TempStore temp_{"analytics"};

@@ -5,16 +5,11 @@
 
 #include <absl/time/time.h>
 
+#include "features/metric_columns.h"
+
 namespace envmon::eval {
 namespace {
 
-using features::Raw;
-
-constexpr std::pair<Metric, Raw> kColumns[] = {
-    {Metric::pm25, Raw::pm25},           {Metric::temperature, Raw::temperature},
-    {Metric::humidity, Raw::humidity},   {Metric::pressure, Raw::pressure},
-    {Metric::wind_speed, Raw::wind_speed}, {Metric::wind_direction, Raw::wind_dir_deg},
-    {Metric::precipitation, Raw::precipitation}};
 
 Result<int> utc_offset(const config::StationConfig& s, Timestamp at) {
   if (s.timezone.empty()) return 0;
@@ -48,7 +43,7 @@ Result<Dataset> read_store_dataset(store::Store& store, const std::string& stati
   const int64_t hours = (to_unix_ms(to) - to_unix_ms(start) + 3599999) / 3600000;
   if (hours <= 0) return Error(Errc::invalid_argument, "empty time range");
   d.frame.resize(static_cast<size_t>(hours));
-  for (const auto& [metric, raw] : kColumns) {
+  for (const auto& [metric, raw] : features::kMetricColumns) {
     auto buckets = store.buckets(station, metric, start, to, Seconds(3600));
     if (!buckets.ok()) return buckets.error().with_context("reading " + station);
     for (const auto& b : *buckets) {
