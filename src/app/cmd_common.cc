@@ -4,6 +4,8 @@
 
 #include "app/components.h"
 #include "config/node.h"
+#include "registry/file/file_registry_config.h"
+#include "registry/registry_factory.h"
 
 namespace envmon::app {
 
@@ -37,6 +39,16 @@ Status apply_log_level(const std::string& level) {
 int fail(const Error& e, int exit_code) {
   std::cerr << "error: " << e.message() << "\n";
   return exit_code;
+}
+
+Result<std::unique_ptr<registry::Registry>> open_registry(const Args& args,
+                                                          const config::AppConfig& app) {
+  if (auto dir = args.get("registry")) {
+    registry::file::FileRegistryConfig cfg;
+    cfg.path = *dir;
+    return registry::file::make_file_registry(cfg);
+  }
+  return registry::make_registry(app.registry, app.data_dir);
 }
 
 }  // namespace envmon::app

@@ -19,7 +19,8 @@ constexpr const char* kTrainUsage =
     "                             [--covariates none|oracle] [--test-origins N] ...\n"
     "  NAME: additive, lstm, holt_winters, seasonal_naive or ensemble (weights from a\n"
     "  validation backtest). Backtest figures are logged with the model.\n"
-    "       envmon train clusters ... (station profiles from the store; see --help)\n";
+    "       envmon train clusters ... (station profiles from the store; see --help)\n"
+    "       envmon train anomaly ... (isolation forest on hourly features; see --help)\n";
 
 // The model to save, fitted on the whole history; an ensemble takes the backtest's weights.
 Result<std::unique_ptr<models::Forecaster>> final_model(const ForecastRun& run,
@@ -123,6 +124,7 @@ int cmd_train(const std::vector<std::string>& args) {
   const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
   if (kind == "forecast") return train_forecast(rest);
   if (kind == "clusters") return train_clusters(rest);
+  if (kind == "anomaly") return train_anomaly(rest);
   std::cerr << kTrainUsage;
   return 2;
 }

@@ -7,8 +7,6 @@
 #include "app/cmd_common.h"
 #include "app/commands.h"
 #include "app/components.h"
-#include "registry/file/file_registry_config.h"
-#include "registry/registry_factory.h"
 
 namespace envmon::app {
 
@@ -51,16 +49,6 @@ Result<analytics::ClusterRequest> request_from(const Args& args, const config::A
     return Error(Errc::invalid_argument, "--k-min must not exceed --k-max");
   req.now = SystemClock().now();
   return req;
-}
-
-Result<std::unique_ptr<registry::Registry>> open_registry(const Args& args,
-                                                          const config::AppConfig& app) {
-  if (auto dir = args.get("registry")) {
-    registry::file::FileRegistryConfig cfg;
-    cfg.path = *dir;
-    return registry::file::make_file_registry(cfg);
-  }
-  return registry::make_registry(app.registry, app.data_dir);
 }
 
 }  // namespace

@@ -14,6 +14,8 @@ int cmd_list(const std::vector<std::string>& args);
 int cmd_backfill(const std::vector<std::string>& args);
 // `envmon train clusters` (dispatched by cmd_train).
 int train_clusters(const std::vector<std::string>& args);
+// `envmon train anomaly` (dispatched by cmd_train).
+int train_anomaly(const std::vector<std::string>& args);
 int cmd_eval(const std::vector<std::string>& args);
 int cmd_eval_anomaly(const std::vector<std::string>& args);
 int cmd_eval_forecast(const std::vector<std::string>& args);

@@ -70,15 +70,19 @@ Result<eval::Dataset> read_from_store(const Args& args) {
 
 }  // namespace
 
-Result<ForecastRun> parse_forecast_run(const Args& args) {
-  ForecastRun run;
+Result<eval::Dataset> read_training_dataset(const Args& args) {
   const auto path = args.get("dataset");
   if (!path && !args.has("store-db")) {
     return Error(Errc::invalid_argument,
                  "needs --dataset FILE (a CSV in a supported layout) or --store-db PATH --station ID");
   }
+  return path ? eval::read_dataset(*path) : read_from_store(args);
+}
+
+Result<ForecastRun> parse_forecast_run(const Args& args) {
+  ForecastRun run;
   run.target = args.get("target").value_or("pm25");
-  auto d = path ? eval::read_dataset(*path) : read_from_store(args);
+  auto d = read_training_dataset(args);
   if (!d.ok()) return d.error();
   run.dataset = std::move(*d);
   auto h = eval::dataset_history(run.dataset, run.target);

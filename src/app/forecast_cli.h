@@ -26,7 +26,9 @@ struct ForecastRun {
 };
 
 // Reads --dataset FILE (or --store-db PATH --station ID [--from DATE] [--to DATE]: the
-// station's hourly aggregates in a SQLite store) and the rest; errors name the flag or the file:line.
+// station's hourly aggregates in a SQLite store); errors name the flag or the file:line.
+Result<eval::Dataset> read_training_dataset(const Args& args);
+// The dataset as above and the rest.
 Result<ForecastRun> parse_forecast_run(const Args& args);
 std::vector<eval::ModelEntry> model_entries(const ForecastRun& run);
 // {"name": ..., "value": ..., "unit": ...} on one line (NaN -> null).

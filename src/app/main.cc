@@ -40,6 +40,8 @@ constexpr const char* kUsage =
     "                 (--registry DIR | --output FILE)\n"
     "        fit a forecaster (additive, lstm, holt_winters, seasonal_naive, ensemble) and\n"
     "        register it with its backtest figures\n"
+    "  train anomaly (--dataset FILE | --store-db DB --station ID) [--registry DIR]\n"
+    "        isolation forest on hourly feature vectors, registered for the analytics stage\n"
     "  fake-providers --samples DIR [--port P] [faults...]\n"
     "        a local fake of OpenWeatherMap, WAQI and Open-Meteo replaying recorded responses\n"
     "        with injectable faults (--help lists them)\n"

@@ -6,6 +6,7 @@
 
 #include "analytics/analytics_stage.h"
 #include "analytics/anomaly_sink.h"
+#include "registry/registry_factory.h"
 #include "api/api_server.h"
 #include "processor/stream_processor.h"
 #include "lake/curated_lake.h"
@@ -154,7 +155,14 @@ Status Runtime::start_analytics() {
   auto acfg = analytics::parse_analytics_config(config_.analytics);
   if (!acfg.ok()) return acfg.error();
   if (acfg->mode == analytics::AnalyticsMode::off) return ok_status();
-  analytics_ = std::make_unique<analytics::AnalyticsStage>(*acfg, *bus_, metrics_, *clock_);
+  std::unique_ptr<registry::Registry> models;  // where the isolation forest's model lives
+  if (acfg->detector != analytics::Detector::robust_zscore) {
+    auto reg = registry::make_registry(config_.registry, config_.data_dir);
+    if (!reg.ok()) return reg.error().with_context("analytics.detector needs the model registry");
+    models = std::move(*reg);
+  }
+  analytics_ = std::make_unique<analytics::AnalyticsStage>(*acfg, *bus_, metrics_, *clock_,
+                                                           std::move(models));
   return analytics_->start();
 }
 
