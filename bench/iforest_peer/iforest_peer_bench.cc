@@ -5,7 +5,9 @@
 // Data: 8 correlated features from three Gaussian clusters; 1% of the rows are anomalies (one
 // or two features pushed 3-5 sigma off their cluster, some scattered uniformly). The forest
 // fits on a contaminated training part and scores a separate test part (50,000 rows each by
-// default; bench/run iforest-peer TRAIN_ROWS TEST_ROWS). Times are CPU seconds of one thread.
+// default; bench/run iforest-peer TRAIN_ROWS TEST_ROWS [SEEDS]). Times are CPU seconds of one
+// thread on both sides (envmon's forest is single-threaded; so is scikit-learn's at n_jobs=None).
+#include <algorithm>
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
@@ -154,9 +156,12 @@ int main(int argc, char** argv) {
   emit("iforest_predict_secs", predict_secs, "s");
   emit("sklearn_fit_secs", sk_fit, "s");
   emit("sklearn_predict_secs", sk_predict, "s");
-  emit("iforest_fit_speedup_vs_sklearn", sk_fit / fit_secs, "x");
-  emit("iforest_predict_speedup_vs_sklearn", sk_predict / predict_secs, "x");
-  emit("iforest_speedup_vs_sklearn", (sk_fit + sk_predict) / (fit_secs + predict_secs), "x");
+  const double fit_ratio = sk_fit / fit_secs, predict_ratio = sk_predict / predict_secs;
+  emit("iforest_fit_speedup_vs_sklearn", fit_ratio, "x");
+  emit("iforest_predict_speedup_vs_sklearn", predict_ratio, "x");
+  emit("iforest_total_speedup_vs_sklearn", (sk_fit + sk_predict) / (fit_secs + predict_secs), "x");
+  // The headline is the smaller ratio: the target is to fit and to score 20x faster.
+  emit("iforest_speedup_vs_sklearn", std::min(fit_ratio, predict_ratio), "x");
   emit("auc_iforest", auc, "auc");
   emit("auc_sklearn", auc_sklearn, "auc");
   return 0;

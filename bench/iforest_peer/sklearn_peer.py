@@ -23,7 +23,8 @@ def main():
     test = np.loadtxt(test_path, delimiter=",", dtype=np.float64)
     fit_secs, predict_secs = [], []
     for seed in seeds:
-        model = IsolationForest(n_estimators=trees, max_samples=sample_size, random_state=seed)
+        model = IsolationForest(n_estimators=trees, max_samples=sample_size, random_state=seed,
+                                n_jobs=1)
         t0 = time.process_time()
         model.fit(train)
         t1 = time.process_time()
