@@ -1,33 +1,92 @@
 // Encoders for the v1 message schema; decoders live in codec_decode.cc.
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <iterator>
 
 #include "core/error.h"
 #include "model/codec.h"
 
 namespace envmon {
 
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+
+void append_escaped(std::string& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
-    }
+  switch (c) {
+    case '"': out.append("\\\""); break;
+    case '\\': out.append("\\\\"); break;
+    case '\n': out.append("\\n"); break;
+    case '\r': out.append("\\r"); break;
+    case '\t': out.append("\\t"); break;
+    default:
+      out.append("\\u00");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
   }
+}
+
+size_t decimal_digits(uint64_t x) {
+  size_t n = 1;
+  while (x >= 10) {
+    x /= 10;
+    ++n;
+  }
+  return n;
+}
+
+// What std::to_chars prints as the shortest round trip, for the common case of a value with at
+// most 6 decimals (sensor readings, coordinates, means of them), without its general algorithm:
+// the smallest k for which round(|v| * 10^k) / 10^k == |v| gives the shortest digits (10^-k is
+// far above the spacing of doubles below 1e9, so no other k-decimal string round-trips), and
+// to_chars prints them fixed unless scientific notation is strictly shorter. False: not such a
+// value (the caller uses to_chars). codec_test checks it against to_chars.
+bool append_short_fixed(std::string& out, double v) {
+  static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+  const double a = std::fabs(v);
+  if (!(a >= 1e-3 && a < 1e9)) return false;
+  for (size_t k = 0; k < std::size(kPow10); ++k) {
+    const double x = std::nearbyint(a * kPow10[k]);
+    if (x / kPow10[k] != a) continue;
+    const auto digits = static_cast<uint64_t>(x);
+    const size_t len = decimal_digits(digits);
+    size_t significant = len;  // scientific notation drops trailing zeros (k = 0 only)
+    for (uint64_t d = digits; k == 0 && d % 10 == 0; d /= 10)
+      --significant;
+    const long exponent = static_cast<long>(len) - 1 - static_cast<long>(k);
+    const size_t exp_digits = std::labs(exponent) >= 100 ? 3 : 2;
+    const size_t scientific = significant + (significant > 1 ? 1 : 0) + 2 + exp_digits;
+    const size_t fixed = k == 0 ? len : (len > k ? len + 1 : k + 2);
+    if (fixed > scientific) return false;
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof(buf), digits).ptr;
+    if (v < 0) out.push_back('-');
+    if (k == 0) {
+      out.append(buf, end);
+    } else if (len > k) {
+      out.append(buf, len - k).push_back('.');
+      out.append(buf + (len - k), k);
+    } else {
+      out.append("0.").append(k - len, '0').append(buf, len);
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  size_t run = 0;  // start of the stretch copied as is
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    append_escaped(out, c);
+    run = i + 1;
+  }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 
@@ -36,6 +95,11 @@ void append_json_number(std::string& out, double v) {
     out.append("null");
     return;
   }
+  if (v == 0) {
+    out.append(std::signbit(v) ? "-0" : "0");
+    return;
+  }
+  if (append_short_fixed(out, v)) return;
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
   if (ec != std::errc()) {

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 namespace envmon {
@@ -89,6 +91,49 @@ TEST(CodecTest, MaskedValueIsNullAndKeepsRaw) {
   ASSERT_TRUE(back.ok());
   EXPECT_TRUE(std::isnan(back->measurements[0].value));
   EXPECT_TRUE(is_masked(back->measurements[0].flags));
+}
+
+}  // namespace
+}  // namespace envmon
+
+namespace envmon {
+namespace {
+
+std::string to_chars_text(double v) {
+  char buf[64];
+  return std::string(buf, std::to_chars(buf, buf + sizeof(buf), v).ptr);
+}
+
+// append_json_number has a fast path for values with few decimals: it must print exactly what
+// std::to_chars (shortest round trip) prints, for every kind of value.
+TEST(CodecTest, NumbersPrintAsTheShortestRoundTrip) {
+  std::mt19937_64 rng(42);
+  std::vector<double> values = {1,      -1,    0.1,   0.001,  0.0012, 0.0001,   1e-3,    100,
+                                1000,   10000, 1e5,   123000, 1e6,    999999.5, 1e9,     -1e9,
+                                5e8,    0.5,   -0.25, 28.65,  77.31,  1013.25,  21.5,    -40.1,
+                                1e15,   1e-7,  12.3456789, 1.0 / 3, 2.0 / 3 * 1e8, 4.35e8, 120000000};
+  std::uniform_real_distribution<double> mantissa(-1, 1);
+  std::uniform_int_distribution<int> exponent(-5, 10), decimals(0, 8);
+  for (int i = 0; i < 200000; ++i) {
+    const double raw = mantissa(rng) * std::pow(10.0, exponent(rng));
+    const double scale = std::pow(10.0, decimals(rng));
+    values.push_back(i % 4 == 0 ? raw : std::round(raw * scale) / scale);
+  }
+  for (double v : values) {
+    std::string out;
+    append_json_number(out, v);
+    ASSERT_EQ(out, to_chars_text(v)) << "value " << std::hexfloat << v;
+  }
+  std::string zeros;
+  append_json_number(zeros, 0.0);
+  append_json_number(zeros, -0.0);
+  EXPECT_EQ(zeros, "0-0");
+}
+
+TEST(CodecTest, StringsEscapeControlCharactersQuotesAndBackslashes) {
+  std::string out;
+  append_json_string(out, std::string("a\"b\\c\nd\te\x01") + "f\x1f" + "g");
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u001fg\"");
 }
 
 }  // namespace

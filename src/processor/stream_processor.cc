@@ -1,17 +1,50 @@
 #include "processor/stream_processor.h"
 
+#include <condition_variable>
+#include <deque>
 #include <iterator>
 #include <string>
+#include <variant>
 
 namespace envmon::processor {
+namespace {
+
+constexpr size_t kInboxBatches = 2;  // queued batches per worker before the poller waits
+constexpr Millis kBusyPoll{5};       // poll wait while completions may arrive (prompt commits)
+
+struct DropPartition {
+  int32_t partition;
+};
+struct Finish {};
+using Task = std::variant<std::vector<bus::Message>, DropPartition, Finish>;
+
+}  // namespace
 
 struct StreamProcessor::Worker {
   int index = 0;
-  std::unique_ptr<bus::Consumer> consumer;
   std::unique_ptr<bus::Producer> producer;
   std::unique_ptr<Pipeline> pipeline;
   Output out;
   std::vector<bus::Message> framed;  // the batch's outputs as sent (scratch)
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<Task> inbox;
+
+  void push(Task t) {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return inbox.size() < kInboxBatches || !std::holds_alternative<
+                                         std::vector<bus::Message>>(t); });
+    inbox.push_back(std::move(t));
+    changed.notify_all();
+  }
+  Task pop() {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return !inbox.empty(); });
+    Task t = std::move(inbox.front());
+    inbox.pop_front();
+    changed.notify_all();
+    return t;
+  }
 };
 
 StreamProcessor::StreamProcessor(ProcessorConfig cfg, const config::AppConfig& app, bus::Bus& bus,
@@ -26,18 +59,17 @@ StreamProcessor::~StreamProcessor() {
 }
 
 Status StreamProcessor::start() {
+  bus::ConsumerOptions options;
+  options.rebuild_window = Millis(cfg_.runtime.rebuild_window_secs * 1000);
+  auto consumer = bus_.consumer("processor", {bus::Topic::raw}, options);
+  if (!consumer.ok()) return consumer.error().with_context("processor");
+  consumer_ = std::move(*consumer);
   for (int i = 0; i < cfg_.runtime.workers; ++i) {
     auto w = std::make_unique<Worker>();
     w->index = i;
-    bus::ConsumerOptions options;
-    options.rebuild_window = Millis(cfg_.runtime.rebuild_window_secs * 1000);
-    auto consumer = bus_.consumer("processor", {bus::Topic::raw}, options);
-    if (!consumer.ok())
-      return consumer.error().with_context("processor worker " + std::to_string(i));
     auto producer = bus_.producer();
     if (!producer.ok())
       return producer.error().with_context("processor worker " + std::to_string(i));
-    w->consumer = std::move(*consumer);
     w->producer = std::move(*producer);
     // Every worker shares the component's counters; each has its own logger prefix.
     ComponentContext wctx = ctx_;
@@ -46,7 +78,8 @@ Status StreamProcessor::start() {
     workers_.push_back(std::move(w));
   }
   for (auto& w : workers_)
-    threads_.emplace_back([this, wp = w.get()] { run(*wp); });
+    worker_threads_.emplace_back([this, wp = w.get()] { work_loop(*wp); });
+  poller_ = std::thread([this] { poll_loop(); });
   ctx_.log.info("started",
                 {{"workers", cfg_.runtime.workers}, {"poll_batch", cfg_.runtime.poll_batch}});
   return ok_status();
@@ -54,13 +87,9 @@ Status StreamProcessor::start() {
 
 void StreamProcessor::stop() {
   stop_.request_stop();
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
-  for (auto& w : workers_) {
-    if (w->consumer) w->consumer->close();
-  }
+  if (poller_.joinable()) poller_.join();
+  if (consumer_) consumer_->close();
+  consumer_.reset();
   workers_.clear();
 }
 
@@ -97,40 +126,114 @@ bool StreamProcessor::send_all(Worker& w, Output& out) {
   return true;
 }
 
-void StreamProcessor::handle_batch(Worker& w, const std::vector<bus::Message>& batch) {
+// On a worker: process, send, flush; the offsets then go to the poller, which commits them.
+// A batch whose outputs could not be sent is reported with no offsets (never committed).
+void StreamProcessor::handle_batch(Worker& w, std::vector<bus::Message>& batch) {
   for (const auto& m : batch)
     w.pipeline->process(m, w.out);
   w.pipeline->flush_metrics();
-  if (!send_all(w, w.out)) return;
-  if (Status s = w.consumer->commit(bus::offsets_after(batch)); !s.ok()) {
-    ctx_.log.error("commit failed", {{"error", s.error().to_string()}});
+  Done d;
+  if (send_all(w, w.out)) {
+    d.offsets = bus::offsets_after(batch);
+    d.messages = static_cast<int64_t>(batch.size());
   }
-  processed_.fetch_add(static_cast<int64_t>(batch.size()));
+  std::lock_guard lock(done_mutex_);
+  done_.push_back(std::move(d));
 }
 
-void StreamProcessor::run(Worker& w) {
+void StreamProcessor::work_loop(Worker& w) {
+  for (;;) {
+    Task t = w.pop();
+    if (auto* batch = std::get_if<std::vector<bus::Message>>(&t)) {
+      handle_batch(w, *batch);
+    } else if (auto* drop = std::get_if<DropPartition>(&t)) {
+      // The partition moved away: its stations' state goes too (the next owner rebuilds it).
+      w.pipeline->drop_partition(drop->partition);
+    } else {
+      w.pipeline->flush_open(w.out);
+      send_all(w, w.out);
+      return;
+    }
+  }
+}
+
+// On the poller: commits what the workers finished, for partitions this member still owns
+// (a revoked partition's offsets belong to its new owner now).
+void StreamProcessor::commit_done() {
+  std::vector<Done> done;
+  {
+    std::lock_guard lock(done_mutex_);
+    done.swap(done_);
+  }
+  if (done.empty()) return;
+  bus::OffsetMap offsets;
+  int64_t messages = 0;
+  for (const Done& d : done) {
+    for (const auto& [tp, next] : d.offsets) {
+      if (owned_.count(tp.partition) == 0) continue;
+      int64_t& cur = offsets[tp];
+      cur = std::max(cur, next);
+    }
+    messages += d.messages;
+  }
+  in_flight_ -= static_cast<int64_t>(done.size());
+  if (Status s = consumer_->commit(offsets); !s.ok()) {
+    ctx_.log.error("commit failed", {{"error", s.error().to_string()}});
+  }
+  processed_.fetch_add(messages);
+}
+
+bool StreamProcessor::idle() {
+  commit_done();
+  return in_flight_ == 0;
+}
+
+// Splits a poll by partition, in order, onto the owning workers' inboxes.
+void StreamProcessor::dispatch(std::vector<bus::Message>& batch) {
+  const size_t n = workers_.size();
+  std::vector<std::vector<bus::Message>> parts(n);
+  for (auto& m : batch) {
+    owned_.insert(m.partition);
+    parts[static_cast<size_t>(m.partition) % n].push_back(std::move(m));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (parts[i].empty()) continue;
+    ++in_flight_;
+    workers_[i]->push(std::move(parts[i]));
+  }
+}
+
+void StreamProcessor::poll_loop() {
   const auto max = static_cast<size_t>(cfg_.runtime.poll_batch);
   for (;;) {
     const bool stopping = stop_.stop_requested();
-    // While draining, a short poll that finds nothing means no raw lag remains for this worker.
-    const Millis timeout(stopping ? std::min<int64_t>(cfg_.runtime.poll_timeout_ms, 20)
-                                  : cfg_.runtime.poll_timeout_ms);
-    auto batch = w.consumer->poll(max, timeout);
+    commit_done();
+    // While draining, a short poll that finds nothing means no raw lag remains.
+    Millis timeout(stopping ? std::min<int64_t>(cfg_.runtime.poll_timeout_ms, 20)
+                            : cfg_.runtime.poll_timeout_ms);
+    if (in_flight_ > 0) timeout = std::min(timeout, kBusyPoll);
+    auto batch = consumer_->poll(max, timeout);
     if (!batch.ok()) {
       ctx_.log.warn("poll failed", {{"error", batch.error().to_string()}});
       break;
     }
-    // A partition that moved away takes its stations' state along (its next owner rebuilds it).
-    for (const auto& tp : w.consumer->take_revoked())
-      w.pipeline->drop_partition(tp.partition);
-    if (batch->empty()) {
-      if (stopping) break;
-      continue;
+    for (const auto& tp : consumer_->take_revoked()) {
+      owned_.erase(tp.partition);
+      workers_[static_cast<size_t>(tp.partition) % workers_.size()]->push(
+          DropPartition{tp.partition});
     }
-    handle_batch(w, *batch);
+    if (!batch->empty()) {
+      dispatch(*batch);
+    } else if (stopping && idle()) {
+      break;
+    }
   }
-  w.pipeline->flush_open(w.out);
-  send_all(w, w.out);
+  for (auto& w : workers_)
+    w->push(Finish{});
+  for (auto& t : worker_threads_)
+    t.join();
+  worker_threads_.clear();
+  commit_done();
 }
 
 }  // namespace envmon::processor

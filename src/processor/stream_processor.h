@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -16,10 +18,13 @@
 
 namespace envmon::processor {
 
-// Runs `workers` threads, each a member of consumer group "processor" on topic raw with its own
-// Pipeline (a station always maps to one partition, so its state lives in one worker). Outputs
-// go to curated / aggregates / dead-letter; raw offsets are committed only after a batch's
-// outputs were sent and flushed (at-least-once; replay is deterministic).
+// One member of consumer group "processor" on topic raw per process: a poller thread owns the
+// consumer and hands each partition's messages to worker `partition % workers`, which owns the
+// per-station state of that partition (a station always maps to one partition) and its own
+// producer. Outputs go to curated / aggregates / dead-letter; the poller commits a batch's raw
+// offsets only after its worker sent and flushed its outputs (at-least-once; replay is
+// deterministic). One member per process, not one per worker: members of one process joining
+// one by one made the group rebalance at every start (seconds of stall and a partial rebuild).
 class StreamProcessor {
  public:
   StreamProcessor(ProcessorConfig cfg, const config::AppConfig& app, bus::Bus& bus,
@@ -28,27 +33,43 @@ class StreamProcessor {
   StreamProcessor(const StreamProcessor&) = delete;
   StreamProcessor& operator=(const StreamProcessor&) = delete;
 
-  // Creates every consumer first (so partitions are assigned once), then starts the workers.
+  // Joins the group, creates the workers' producers and pipelines, starts the threads.
   Status start();
-  // Drains: workers keep processing until a poll finds no raw lag, flush open hours, send,
-  // commit, then return. Idempotent.
+  // Drains: polls until a poll finds no raw lag, lets the workers finish their batches, flush
+  // open hours, send and commit, then returns. Idempotent.
   void stop();
+  // Raw messages whose outputs were sent and flushed and whose offsets were committed.
   int64_t processed() const { return processed_.load(); }
 
  private:
   struct Worker;
-  void run(Worker& w);
+  struct Done {
+    bus::OffsetMap offsets;
+    int64_t messages = 0;
+  };
+  void poll_loop();
+  void work_loop(Worker& w);
+  void dispatch(std::vector<bus::Message>& batch);
+  void handle_batch(Worker& w, std::vector<bus::Message>& batch);
   bool send_all(Worker& w, Output& out);
-  void handle_batch(Worker& w, const std::vector<bus::Message>& batch);
+  void commit_done();
+  bool idle();
 
   ProcessorConfig cfg_;
   config::AppConfig app_;
   bus::Bus& bus_;
   ComponentContext ctx_;
+  std::unique_ptr<bus::Consumer> consumer_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> worker_threads_;
+  std::thread poller_;
   StopToken stop_;
   std::atomic<int64_t> processed_{0};
+  // Batches handed to workers and not yet committed; completions wait in done_ for the poller.
+  std::mutex done_mutex_;
+  std::vector<Done> done_;
+  int64_t in_flight_ = 0;      // poller thread only
+  std::set<int32_t> owned_;    // poller thread only: partitions assigned to this member
 };
 
 }  // namespace envmon::processor

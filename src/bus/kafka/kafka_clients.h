@@ -79,6 +79,10 @@ class KafkaConsumer final : public Consumer {
  private:
   // One message or event from librdkafka; nullopt when nothing (or only an event) arrived.
   Result<std::optional<Message>> next(Millis wait);
+  Result<std::optional<Message>> accept(MessagePtr record);
+  // What is ready right now, up to `max` records, into `out` (one queue hand-over per call
+  // instead of one per record); false when nothing was ready.
+  Result<bool> drain(size_t max, std::vector<Message>& out, int64_t& records);
   // Sets the start offset of each assigned partition to the rebuild point, when there is one.
   void plan_rebuild(rd_kafka_topic_partition_list_t* parts);
   void forget(const rd_kafka_topic_partition_list_t* parts);
@@ -88,6 +92,7 @@ class KafkaConsumer final : public Consumer {
 
   BusState& state_;
   HandlePtr rk_;
+  QueuePtr queue_;  // the consumer queue of rk_ (released before it)
   std::string group_;
   ConsumerOptions options_;
   // Touched only by the polling thread (rebalances are served inside poll and close).

@@ -95,7 +95,11 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(BusState& state,
 
 KafkaConsumer::KafkaConsumer(BusState& state, HandlePtr rk, std::string group,
                              ConsumerOptions options)
-    : state_(state), rk_(std::move(rk)), group_(std::move(group)), options_(options) {
+    : state_(state),
+      rk_(std::move(rk)),
+      queue_(rd_kafka_queue_get_consumer(rk_.get())),
+      group_(std::move(group)),
+      options_(options) {
   std::lock_guard lock(state_.consumers_mutex);
   state_.consumers[rk_.get()] = this;
 }
@@ -107,7 +111,29 @@ KafkaConsumer::~KafkaConsumer() {
 }
 
 Result<std::optional<Message>> KafkaConsumer::next(Millis wait) {
-  MessagePtr record(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait.count())));
+  return accept(MessagePtr(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait.count()))));
+}
+
+Result<bool> KafkaConsumer::drain(size_t max, std::vector<Message>& out, int64_t& records) {
+  std::array<rd_kafka_message_t*, 256> got{};
+  const ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 0, got.data(),
+                                                 std::min(max, got.size()));
+  if (n <= 0) return false;
+  // Every record is owned (and destroyed) here, also after an error.
+  std::array<MessagePtr, 256> owned;
+  for (ssize_t i = 0; i < n; ++i)
+    owned[static_cast<size_t>(i)].reset(got[static_cast<size_t>(i)]);
+  for (ssize_t i = 0; i < n; ++i) {
+    auto m = accept(std::move(owned[static_cast<size_t>(i)]));
+    if (!m.ok()) return m.error();
+    if (!m->has_value()) continue;
+    unpack_batch(std::move(**m), out);
+    ++records;
+  }
+  return true;
+}
+
+Result<std::optional<Message>> KafkaConsumer::accept(MessagePtr record) {
   if (!record) return std::optional<Message>();
   if (record->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     Message m = decode_record(state_, *record);
@@ -146,7 +172,15 @@ Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
   int64_t received = 0;  // records, counted once per poll (a counter update per record costs)
   while (out.size() < max && !state_.closed) {
     const Millis left = remaining(deadline);
-    auto got = next(out.empty() ? std::min(left, kSlice) : Millis(0));
+    if (!out.empty()) {
+      // Past the first record: take what is ready in bulk.
+      auto more = drain(max - out.size(), out, received);
+      if (!more.ok()) return more.error();
+      if (!revoked_in_poll_.empty()) drop_revoked(out);
+      if (!*more) break;
+      continue;
+    }
+    auto got = next(std::min(left, kSlice));
     if (!got.ok()) return got.error();
     // A rebalance served by this call: what was fetched before it from a revoked partition
     // belongs to the next owner (librdkafka itself discards what it had prefetched).
