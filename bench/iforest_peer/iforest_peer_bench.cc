@@ -8,6 +8,7 @@
 // default; bench/run iforest-peer TRAIN_ROWS TEST_ROWS [SEEDS]). Times are CPU seconds of one
 // thread on both sides (envmon's forest is single-threaded; so is scikit-learn's at n_jobs=None).
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
@@ -92,6 +93,14 @@ void emit(const char* name, double value, const char* unit) {
   std::printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n", name, value, unit);
 }
 
+double sample_sd(const std::vector<double>& v) {
+  if (v.size() < 2) return 0;
+  double mean = 0, ss = 0;
+  for (double x : v) mean += x / static_cast<double>(v.size());
+  for (double x : v) ss += (x - mean) * (x - mean);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,7 +117,7 @@ int main(int argc, char** argv) {
 
   // Per seed one fit and one scoring pass; times are the smallest, AUC the mean over seeds.
   double fit_secs = 1e9, predict_secs = 1e9, auc = 0;
-  std::vector<double> scores(test.y.size());
+  std::vector<double> scores(test.y.size()), aucs;
   for (int64_t seed : seeds) {
     cfg.seed = seed;
     double t0 = cpu_secs();
@@ -121,7 +130,8 @@ int main(int argc, char** argv) {
     t0 = cpu_secs();
     forest->score_batch({test.x, kCols}, scores);
     predict_secs = std::min(predict_secs, cpu_secs() - t0);
-    auc += envmon::eval::roc_auc(scores, test.y) / static_cast<double>(seeds.size());
+    aucs.push_back(envmon::eval::roc_auc(scores, test.y));
+    auc += aucs.back() / static_cast<double>(seeds.size());
   }
 
   const fs::path dir = fs::temp_directory_path() / ("envmon-iforest-peer-" + std::to_string(getpid()));
@@ -135,6 +145,7 @@ int main(int argc, char** argv) {
                                " " + (dir / "scores").string() + " " + std::to_string(cfg.trees) +
                                " " + std::to_string(cfg.sample_size) + " " + seed_list);
   double auc_sklearn = 0;
+  std::vector<double> sk_aucs;
   for (int64_t seed : seeds) {
     std::vector<double> peer_scores;
     std::ifstream in(dir / ("scores." + std::to_string(seed)));
@@ -144,7 +155,8 @@ int main(int argc, char** argv) {
       fs::remove_all(dir);
       return 1;
     }
-    auc_sklearn += envmon::eval::roc_auc(peer_scores, test.y) / static_cast<double>(seeds.size());
+    sk_aucs.push_back(envmon::eval::roc_auc(peer_scores, test.y));
+    auc_sklearn += sk_aucs.back() / static_cast<double>(seeds.size());
   }
   fs::remove_all(dir);
   const double sk_fit = json_number(peer, "fit_secs");
@@ -164,5 +176,8 @@ int main(int argc, char** argv) {
   emit("iforest_speedup_vs_sklearn", std::min(fit_ratio, predict_ratio), "x");
   emit("auc_iforest", auc, "auc");
   emit("auc_sklearn", auc_sklearn, "auc");
+  // The spread over seeds says whether a difference of the means is noise.
+  emit("auc_iforest_sd", sample_sd(aucs), "auc");
+  emit("auc_sklearn_sd", sample_sd(sk_aucs), "auc");
   return 0;
 }
