@@ -1,7 +1,11 @@
-// PostgreSQL ingest: envmon's writer (binary COPY into staging + ON CONFLICT merge, latest and
-// progress maintained) against `psql \copy` of the same rows into the same measurements table.
+// PostgreSQL ingest: envmon's writer (rows sorted by primary key, split by station over
+// `write-connections` connections, binary COPY, idempotent merge for existing keys, latest and
+// progress maintained, each share one committed transaction) against one `psql \copy` of the same
+// rows (CSV, in arrival order) into the same emptied measurements table on the same server.
+// Each side runs `rounds` times, alternating, after a CHECKPOINT; the best round of each counts
+// (the machine is shared: the best round is the one least disturbed).
 // Usage: envmon_bench_pg_ingest [--stations 200] [--steps 1000] [--write-connections 2]
-// (rows = stations x steps x 10; 1 write connection = the writer on one connection, as psql).
+//   [--batch-rows 50000] [--rounds 2]   (rows = stations x steps x 10)
 #include <cstdlib>
 #include <fstream>
 
@@ -9,21 +13,18 @@
 
 using namespace envmon;
 
-int main(int argc, char** argv) {
-  int stations = 200, steps = 1000, write_connections = 2, batch_rows = 50000;
-  bench::parse_options(argc, argv, {{"stations", &stations}, {"steps", &steps},
-                                    {"write-connections", &write_connections},
-                                    {"batch-rows", &batch_rows}});
-  constexpr int kMetrics = 10;
-  const Timestamp t0 = from_unix_ms(1767225600000);
-  auto cfg = bench::pg_config();
-  cfg.write_connections = write_connections;
-  bench::fresh_schema(cfg);
-  store::postgres::PgStore store(cfg);
-  if (Status s = store.open(); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().to_string().c_str()), 1;
-  (void)store.ensure_partitions(t0, t0 + Seconds(300LL * steps + 86400));
-  // Batches of ~50,000 rows (the sink's: poll_batch 4096 readings of 10 metrics),
-  // station-interleaved in time order as the sink writes them.
+namespace {
+
+constexpr int kMetrics = 10;
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "%s\n", what.c_str());
+  std::exit(1);
+}
+
+// Batches of ~batch_rows rows (the sink's: poll_batch 4096 readings of 10 metrics ~ 41,000),
+// station-interleaved in time order as the sink writes them.
+std::vector<store::WriteBatch> make_batches(int stations, int steps, int batch_rows, Timestamp t0) {
   std::vector<store::WriteBatch> batches(1);
   for (int k = 0; k < steps; ++k) {
     for (int s = 0; s < stations; ++s) {
@@ -31,33 +32,67 @@ int main(int argc, char** argv) {
       batches.back().readings.push_back(bench::bench_reading(s, k, kMetrics, t0));
     }
   }
-  const double rows = static_cast<double>(stations) * steps * kMetrics;
-  auto admin = store::postgres::PgConnection::connect(cfg.dsn, cfg.password, 5);
-  if (!admin.ok() || !(*admin)->exec("CHECKPOINT").ok()) return 1;
-  auto start = std::chrono::steady_clock::now();
-  for (const auto& b : batches) {
-    if (Status s = store.write(b); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().to_string().c_str()), 1;
-  }
-  const double envmon_secs = bench::seconds_since(start);
-  // The same rows as CSV for psql (written before timing).
+  return batches;
+}
+
+void write_csv(const std::vector<store::WriteBatch>& batches, const std::string& path) {
+  std::ofstream out(path);
+  for (const auto& b : batches)
+    for (const auto& r : b.readings)
+      for (const auto& m : r.measurements)
+        out << r.station.id.get() << ',' << metric_id(m.metric) << ',' << format_rfc3339(r.observed_at) << ','
+            << r.source.get() << ',' << std::to_string(m.value) << ",," << m.flags << ','
+            << format_rfc3339(r.ingested_at) << '\n';
+}
+
+// Empties what a write fills, then a checkpoint: every round starts from the same state.
+void reset(store::postgres::PgConnection& admin) {
+  if (!admin.exec("TRUNCATE measurements, latest, source_progress; CHECKPOINT").ok()) fail("cannot truncate");
+}
+
+double time_envmon(store::postgres::PgStore& store, const std::vector<store::WriteBatch>& batches) {
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& b : batches)
+    if (Status s = store.write(b); !s.ok()) fail(s.error().to_string());
+  return bench::seconds_since(start);
+}
+
+double time_psql(const std::string& csv) {
+  const std::string cmd = std::string(ENVMON_SOURCE_DIR) + "/scripts/postgres/server psql -q -c \"\\copy measurements FROM '" + csv + "' WITH (FORMAT csv)\"";
+  const auto start = std::chrono::steady_clock::now();
+  if (std::system(cmd.c_str()) != 0) fail("psql \\copy failed");
+  return bench::seconds_since(start);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int stations = 200, steps = 1000, write_connections = 2, batch_rows = 50000, rounds = 2;
+  bench::parse_options(argc, argv, {{"stations", &stations}, {"steps", &steps},
+                                    {"write-connections", &write_connections},
+                                    {"batch-rows", &batch_rows}, {"rounds", &rounds}});
+  const Timestamp t0 = from_unix_ms(1767225600000);
+  auto cfg = bench::pg_config();
+  cfg.write_connections = write_connections;
+  bench::fresh_schema(cfg);
+  store::postgres::PgStore store(cfg);
+  if (Status s = store.open(); !s.ok()) fail(s.error().to_string());
+  (void)store.ensure_partitions(t0, t0 + Seconds(300LL * steps + 86400));
+  const auto batches = make_batches(stations, steps, batch_rows, t0);
   const std::string csv = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
                           "/envmon_pg_ingest.csv";
-  {
-    std::ofstream out(csv);
-    for (const auto& b : batches)
-      for (const auto& r : b.readings)
-        for (const auto& m : r.measurements)
-          out << r.station.id.get() << ',' << metric_id(m.metric) << ','
-              << format_rfc3339(r.observed_at) << ',' << r.source.get() << ','
-              << std::to_string(m.value) << ",," << m.flags << ','
-              << format_rfc3339(r.ingested_at) << '\n';
+  write_csv(batches, csv);
+  auto admin = store::postgres::PgConnection::connect(cfg.dsn, cfg.password, 5);
+  if (!admin.ok()) fail(admin.error().to_string());
+  double envmon_secs = 1e300, psql_secs = 1e300;
+  for (int r = 0; r < rounds; ++r) {
+    reset(**admin);
+    envmon_secs = std::min(envmon_secs, time_envmon(store, batches));
+    reset(**admin);
+    psql_secs = std::min(psql_secs, time_psql(csv));
   }
-  if (!(*admin)->exec("TRUNCATE measurements; CHECKPOINT").ok()) return 1;
-  const std::string cmd = std::string(ENVMON_SOURCE_DIR) + "/scripts/postgres/server psql -q -c \"\\copy measurements FROM '" + csv + "' WITH (FORMAT csv)\"";
-  start = std::chrono::steady_clock::now();
-  if (std::system(cmd.c_str()) != 0) return std::fprintf(stderr, "psql \\copy failed\n"), 1;
-  const double psql_secs = bench::seconds_since(start);
   std::remove(csv.c_str());
+  const double rows = static_cast<double>(stations) * steps * kMetrics;
   bench::figure("pg_ingest_rows", rows, "rows");
   bench::figure("pg_ingest_rows_per_sec", rows / envmon_secs, "rows/s");
   bench::figure("psql_copy_rows_per_sec", rows / psql_secs, "rows/s");

@@ -22,17 +22,20 @@ std::string partition_name(int64_t start_ms) {
 
 std::string quoted_time(int64_t ms) { return "'" + format_rfc3339(from_unix_ms(ms)) + "'"; }
 
-// Hourly rows changed since the watermark, re-combined per UTC day (count-weighted mean).
+// Hourly rows changed since the watermark, re-combined per UTC day (count-weighted mean). Each
+// touched (series, day) reads its own 24 hours by the primary key (LATERAL): a join of the days
+// against whole series would compare every day with every hour of the series' history.
 constexpr const char* kDownsampleSql =
     "WITH touched AS (SELECT DISTINCT station_id, metric, source, "
     "date_trunc('day', bucket_start, 'UTC') AS day FROM aggregates_hourly "
     "WHERE updated_at > (SELECT daily_watermark FROM retention WHERE id = 1)) "
     "INSERT INTO aggregates_daily AS d (station_id, metric, day, source, mean, min, max, count) "
-    "SELECT h.station_id, h.metric, t.day, h.source, sum(h.mean * h.count) / sum(h.count), "
-    "min(h.min), max(h.max), sum(h.count) FROM touched t JOIN aggregates_hourly h "
-    "ON h.station_id = t.station_id AND h.metric = t.metric AND h.source = t.source "
+    "SELECT t.station_id, t.metric, t.day, t.source, a.mean, a.min, a.max, a.count "
+    "FROM touched t CROSS JOIN LATERAL (SELECT sum(h.mean * h.count) / sum(h.count) AS mean, "
+    "min(h.min) AS min, max(h.max) AS max, sum(h.count) AS count FROM aggregates_hourly h "
+    "WHERE h.station_id = t.station_id AND h.metric = t.metric AND h.source = t.source "
     "AND h.bucket_start >= t.day AND h.bucket_start < t.day + interval '1 day' "
-    "WHERE h.count > 0 AND h.mean IS NOT NULL GROUP BY h.station_id, h.metric, t.day, h.source "
+    "AND h.count > 0 AND h.mean IS NOT NULL) a WHERE a.count IS NOT NULL "
     "ON CONFLICT (station_id, metric, day, source) DO UPDATE SET mean = excluded.mean, "
     "min = excluded.min, max = excluded.max, count = excluded.count";
 // A write transaction that began before this run may commit after it: keep a margin.
