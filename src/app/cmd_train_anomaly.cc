@@ -1,6 +1,7 @@
 // `envmon train anomaly`: an isolation forest over hourly feature vectors (src/features, the
 // library the online stage uses), from a dataset file or a station in the store, registered in
 // the model registry for `analytics.detector: isolation_forest`.
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -47,6 +48,12 @@ Result<analytics::FeatureModelTraining> training_from(const Args& args) {
     target_field = static_cast<int64_t>(*v);
     return ok_status();
   };
+  const auto known = features::feature_names(t.spec);
+  for (const auto& c : t.columns) {
+    if (std::find(known.begin(), known.end(), c) == known.end()) {
+      return Error(Errc::invalid_argument, "--features: unknown feature '" + c + "'");
+    }
+  }
   ENVMON_TRY(num("trees", t.forest.trees, 1, 10000));
   ENVMON_TRY(num("sample-size", t.forest.sample_size, 2, 1 << 20));
   ENVMON_TRY(num("seed", t.forest.seed, 0, 4294967295.0));

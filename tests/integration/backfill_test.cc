@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "integration/run_envmon.h"
 #include "integration/sqlite_rows.h"
 #include "tools/fake_providers/fake_providers.h"
 
@@ -18,22 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandRun run_envmon(const std::string& args) {
-  CommandRun r;
-  const std::string cmd = std::string(ENVMON_BINARY) + " " + args + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe.get()))
-    r.output.append(buf.data(), n);
-  const int rc = pclose(pipe.release());
-  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return r;
-}
+using testing::CommandRun;
+using testing::run_envmon;
 
 // Every file under `dir` with its size: the raw lake is write-once, so a rerun must add nothing.
 std::string listing(const fs::path& dir) {
