@@ -10,7 +10,9 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 // GCC 12's AVX-512 intrinsics start results from _mm512_undefined_*(), which -O3 reports as
 // maybe-uninitialized at every inlined call; the values are fully written.
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #define ENVMON_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
 #endif
