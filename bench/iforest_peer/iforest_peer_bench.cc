@@ -161,9 +161,11 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
   const double sk_fit = json_number(peer, "fit_secs");
   const double sk_predict = json_number(peer, "predict_secs");
-  std::fprintf(stderr, "train=%zu test=%zu features=%zu trees=%lld psi=%lld seeds=%s peer=%s\n",
+  std::fprintf(stderr,
+               "train=%zu test=%zu features=%zu trees=%lld psi=%lld seeds=%s kernel=%s peer=%s\n",
                train_rows, test_rows, kCols, static_cast<long long>(cfg.trees),
-               static_cast<long long>(cfg.sample_size), seed_list.c_str(), peer.c_str());
+               static_cast<long long>(cfg.sample_size), seed_list.c_str(),
+               iforest::kernels::avx512_available() ? "avx512" : "scalar", peer.c_str());
   emit("iforest_fit_secs", fit_secs, "s");
   emit("iforest_predict_secs", predict_secs, "s");
   emit("sklearn_fit_secs", sk_fit, "s");

@@ -72,6 +72,8 @@ void path_sums_scalar(const CompleteTrees::Layout& t, const float* x, size_t row
 // rows x cols floats (a column-major copy). False (nothing done) when the CPU lacks AVX-512.
 bool path_sums_avx512(const CompleteTrees::Layout& t, const float* x, size_t rows, size_t cols,
                       float* scratch, float* sums);
+// Whether this CPU runs the AVX-512 kernel (Kernel::automatic picks it then).
+bool avx512_available();
 // dst[i] = floor_float(src[i]).
 void floor_floats(const double* src, size_t n, float* dst);
 }  // namespace kernels

@@ -201,6 +201,8 @@ ENVMON_AVX512 void floor_avx512(const double* src, size_t n, float* dst) {
 
 }  // namespace
 
+bool avx512_available() { return have_avx512(); }
+
 bool path_sums_avx512(const CompleteTrees::Layout& t, const float* x, size_t rows, size_t cols,
                       float* scratch, float* sums) {
   if (!have_avx512() || rows % (16 * kGroups) != 0) return false;
@@ -224,6 +226,8 @@ void floor_floats(const double* src, size_t n, float* dst) {
 }
 
 #else
+
+bool avx512_available() { return false; }
 
 bool path_sums_avx512(const CompleteTrees::Layout&, const float*, size_t, size_t, float*,
                       float*) {
