@@ -23,12 +23,20 @@ int main(int argc, char** argv) {
   std::string dir = std::string(ENVMON_SOURCE_DIR) + "/../shared/data/nab";
   std::vector<std::string> detectors;
   nab::DetectorParams params;
+  std::string suffix;  // figure-name suffix of a non-causal convention
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--nab") {
       dir = argv[i + 1];
     } else if (flag == "--detector") {
       detectors.emplace_back(argv[i + 1]);
+    } else if (flag == "--input-range") {
+      if (auto st = nab::set_detector_option(params, "input-range", argv[i + 1]); !st.ok()) {
+        std::fprintf(stderr, "bench nab: %s\n", st.error().message().c_str());
+        return 2;
+      }
+      // NAB's convention (whole-file min..max) is not the product's: its figures say so.
+      if (params.input_range == nab::InputRange::series) suffix = ".series_range";
     } else if (auto st = nab::set_detector_param(params, flag.substr(2), std::stod(argv[i + 1]));
                !st.ok()) {
       std::fprintf(stderr, "bench nab: %s\n", st.error().message().c_str());
@@ -55,7 +63,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     for (const auto& p : *r) {
-      emit(nab::figure_name(p.profile) + "." + name, p.score, "score");
+      emit(nab::figure_name(p.profile) + "." + name + suffix, p.score, "score");
       std::fprintf(stderr, "  %s %s threshold=%.6g windows=%zu/%zu fp_rows=%zu\n", name.c_str(),
                    p.profile.c_str(), p.threshold, p.windows_detected, p.windows,
                    p.false_positive_rows);
@@ -67,6 +75,6 @@ int main(int argc, char** argv) {
     }
   }
   std::fprintf(stderr, "best detector (standard profile): %s\n", best_name.c_str());
-  for (const auto& p : best) emit(nab::figure_name(p.profile), p.score, "score");
+  for (const auto& p : best) emit(nab::figure_name(p.profile) + suffix, p.score, "score");
   return 0;
 }

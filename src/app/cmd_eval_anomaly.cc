@@ -20,6 +20,9 @@ Result<eval::nab::DetectorParams> detector_params(const Args& args) {
     if (!v.ok()) return v.error();
     ENVMON_TRY(eval::nab::set_detector_param(p, name, *v));
   }
+  for (const auto& name : eval::nab::detector_option_names()) {
+    if (auto v = args.get(name)) ENVMON_TRY(eval::nab::set_detector_option(p, name, *v));
+  }
   return p;
 }
 
@@ -28,12 +31,14 @@ Result<eval::nab::DetectorParams> detector_params(const Args& args) {
 int cmd_eval_anomaly(const std::vector<std::string>& words) {
   std::vector<std::string> valued{"nab", "detector"};
   for (const auto& name : eval::nab::detector_param_names()) valued.push_back(name);
+  for (const auto& name : eval::nab::detector_option_names()) valued.push_back(name);
   auto args = parse_args(words, valued, {});
   if (!args.ok() || !args->has("nab")) {
     std::cerr << "envmon eval anomaly: "
               << (args.ok() ? "needs --nab DIR" : args.error().message()) << "\n"
               << "usage: envmon eval anomaly --nab DIR [--detector NAME] [--window-rows N] "
-                 "[--short-rows N] [--long-rows N] [--suppress-rows N] [--lags N]\n";
+                 "[--short-rows N] [--long-rows N] [--suppress-rows N] [--lags N] "
+                 "[--input-range probation|series]\n";
     return 2;
   }
   auto params = detector_params(*args);

@@ -55,6 +55,18 @@ TEST_F(EvalAnomalyCommand, BadArgumentsExitTwoWithTheReason) {
   EXPECT_NE(r.out.find("unknown detector 'magic' (choices:"), std::string::npos) << r.out;
   r = envmon("eval anomaly --nab " + kTiny + " --suppress-rows -3");
   EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = envmon("eval anomaly --nab " + kTiny + " --input-range whole");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--input-range: expected probation or series, got 'whole'"),
+            std::string::npos)
+      << r.out;
+}
+
+// NAB's own convention (each file's min..max given to the detectors) is an explicit option.
+TEST_F(EvalAnomalyCommand, TheSeriesInputRangeIsAnOption) {
+  const CommandRun r = envmon("eval anomaly --nab " + kTiny + " --detector cad_ose --input-range series");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("{\"name\": \"nab_standard\", \"value\": "), std::string::npos) << r.out;
 }
 
 TEST_F(EvalAnomalyCommand, BrokenCorpusExitsOneNamingTheFile) {

@@ -10,6 +10,7 @@
 #include "eval/nab/nab_scorer.h"
 #include "models/anomaly_likelihood/anomaly_likelihood.h"
 #include "models/autoencoder/autoencoder.h"
+#include "models/cad_ose/cad_ose.h"
 #include "models/context_novelty/context_novelty.h"
 #include "models/isolation_forest/isolation_forest.h"
 #include "models/knn_cad/knn_cad.h"
@@ -178,9 +179,33 @@ std::vector<double> stream_scores(Config cfg, const Series& s, size_t min_fit) {
   return out;
 }
 
-std::vector<double> context_raw(const Series& s, const DetectorParams&) {
+// Scores every row with a model that takes the whole series' min..max (NAB's convention).
+template <typename Model, typename Config>
+std::vector<double> series_range_scores(const Config& cfg, const Series& s) {
+  std::vector<double> out(s.size(), 0.0);
+  if (s.values.empty()) return out;
+  const auto [lo, hi] = std::minmax_element(s.values.begin(), s.values.end());
+  Model det(cfg, *lo, *hi);
+  for (size_t i = 0; i < s.size(); ++i) out[i] = det.update(s.values[i]);
+  return out;
+}
+
+std::vector<double> context_raw(const Series& s, const DetectorParams& p) {
   namespace cn = models::context_novelty;
+  if (p.input_range == InputRange::series) {
+    return series_range_scores<cn::ContextNovelty>(cn::ContextNoveltyConfig{}, s);
+  }
   return stream_scores<cn::ContextNovelty>(cn::ContextNoveltyConfig{}, s, 2);
+}
+
+// CAD OSE (models/cad_ose) as NAB runs it: the published defaults, a rest period of a fifth of
+// the probationary rows. Its score is already in [0, 1] and already debounced.
+std::vector<double> cad_ose_raw(const Series& s, const DetectorParams& p) {
+  namespace co = models::cad_ose;
+  co::CadOseConfig cfg;
+  cfg.rest_points = static_cast<int64_t>(probationary_rows(s.size()) / 5);
+  if (p.input_range == InputRange::series) return series_range_scores<co::CadOse>(cfg, s);
+  return stream_scores<co::CadOse>(cfg, s, 2);
 }
 
 // KNN conformal anomaly detection (models/knn_cad), its reference fitted on the probationary
@@ -198,9 +223,11 @@ struct Component {
   RawFn raw;
   bool is_novelty = false;
 };
+enum class Suppress { repeats, none };
 struct DetectorDef {
   std::vector<Component> parts;
   Combine combine = Combine::mean;
+  Suppress suppress = Suppress::repeats;  // none: the detector debounces itself (CAD OSE)
 };
 
 const std::map<std::string, DetectorDef>& detectors() {
@@ -217,6 +244,8 @@ const std::map<std::string, DetectorDef>& detectors() {
        {{{context_raw, true}, {seasonal_zscore_raw}, {iforest_raw}}, Combine::mean}},
       {"context_knn", {{{context_raw, true}, {knn_cad_raw, true}}, Combine::mean}},
       {"context_zscore_max", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::max}},
+      {"cad_ose", {{{cad_ose_raw, true}}, Combine::mean, Suppress::none}},
+      {"cad_ose_zscore", {{{cad_ose_raw, true}, {seasonal_zscore_raw}}, Combine::mean}},
   };
   return table;
 }
@@ -299,7 +328,7 @@ Result<std::vector<double>> run_detector(const std::string& name, const Series& 
       out[i] = def.combine == Combine::max ? std::max(out[i], score[i]) : out[i] + share * score[i];
     }
   }
-  suppress_repeats(out, params.suppress_rows);
+  if (def.suppress == Suppress::repeats) suppress_repeats(out, params.suppress_rows);
   return out;
 }
 

@@ -27,8 +27,15 @@ enum class Novelty {
   none,        // the raw score as it is (detectors whose score is already in [0, 1])
 };
 
+// The value range quantising detectors (context, cad_ose) use. `probation`: the min..max of the
+// probationary rows, causal, what a live stream can do (the product's figure). `series`: the
+// whole file's min..max, NAB's runner convention (it passes inputMin/inputMax of the data file
+// to every detector; CAD OSE and HTM use them), not available to a live stream.
+enum class InputRange { probation, series };
+
 struct DetectorParams {
   Novelty novelty = Novelty::record;
+  InputRange input_range = InputRange::probation;
   size_t window_rows = 288;      // trailing window of the robust z-score
   size_t short_rows = 5;         // short-term mean of the likelihood
   size_t long_rows = 2000;       // long-term distribution of the likelihood

@@ -60,6 +60,24 @@ Status set_detector_param(DetectorParams& params, const std::string& name, doubl
   return Error(Errc::invalid_argument, "unknown detector parameter '" + name + "'");
 }
 
+std::vector<std::string> detector_option_names() { return {"input-range"}; }
+
+Status set_detector_option(DetectorParams& params, const std::string& name,
+                           const std::string& value) {
+  if (name != "input-range") {
+    return Error(Errc::invalid_argument, "unknown detector option '" + name + "'");
+  }
+  if (value == "probation") {
+    params.input_range = InputRange::probation;
+  } else if (value == "series") {
+    params.input_range = InputRange::series;
+  } else {
+    return Error(Errc::invalid_argument,
+                 "--input-range: expected probation or series, got '" + value + "'");
+  }
+  return ok_status();
+}
+
 std::string figure_name(const std::string& profile) {
   if (profile == "standard") return "nab_standard";
   if (profile == "reward_low_FP_rate") return "nab_low_fp";

@@ -22,6 +22,11 @@ Result<std::vector<ProfileResult>> evaluate(const Corpus& corpus, const std::str
 std::vector<std::string> detector_param_names();
 Status set_detector_param(DetectorParams& params, const std::string& name, double value);
 
+// Options with a word value: input-range (probation | series).
+std::vector<std::string> detector_option_names();
+Status set_detector_option(DetectorParams& params, const std::string& name,
+                           const std::string& value);
+
 // "standard" -> "nab_standard", "reward_low_FP_rate" -> "nab_low_fp", ... (figure names).
 std::string figure_name(const std::string& profile);
 

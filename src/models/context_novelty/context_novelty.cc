@@ -35,15 +35,25 @@ double ContextNovelty::update(double value) {
   return learn(level_of(value));
 }
 
-// The range of the fit values spans the levels; a flat fit range gets a step from its
-// magnitude, so the first real movement is new rather than a division by zero.
+ContextNovelty::ContextNovelty(const ContextNoveltyConfig& config, double min_value,
+                               double max_value)
+    : ContextNovelty(config) {
+  set_range(min_value, max_value);
+}
+
+// The range spans the levels; a flat range gets a step from its magnitude, so the first real
+// movement is new rather than a division by zero.
+void ContextNovelty::set_range(double min_value, double max_value) {
+  low_ = min_value;
+  const double range = max_value - min_value;
+  step_ = range > 0 ? range / static_cast<double>(config_.levels - 1)
+                    : std::max(std::fabs(min_value) * 1e-3, 1e-9);
+  fitted_ = true;
+}
+
 void ContextNovelty::fit() {
   const auto [lo, hi] = std::minmax_element(fit_values_.begin(), fit_values_.end());
-  low_ = *lo;
-  const double range = *hi - *lo;
-  step_ = range > 0 ? range / static_cast<double>(config_.levels - 1)
-                    : std::max(std::fabs(*lo) * 1e-3, 1e-9);
-  fitted_ = true;
+  set_range(*lo, *hi);
   for (double v : fit_values_) learn(level_of(v));
   fit_values_.clear();
   fit_values_.shrink_to_fit();

@@ -21,6 +21,9 @@ namespace envmon::models::context_novelty {
 class ContextNovelty {
  public:
   explicit ContextNovelty(const ContextNoveltyConfig& config);
+  // A given range instead of the fit values' (NAB's runner passes each file's own min..max,
+  // which a live stream does not have); scores from the first value.
+  ContextNovelty(const ContextNoveltyConfig& config, double min_value, double max_value);
 
   // The score of `value` against the memory before it, in [0, 1]; 0 while fitting and for
   // non-finite values (which leave the state alone).
@@ -32,6 +35,7 @@ class ContextNovelty {
 
  private:
   void fit();
+  void set_range(double min_value, double max_value);
   int64_t level_of(double value) const;
   double learn(int64_t level);  // scores the context ending at `level`, then remembers it
 

@@ -1,0 +1,255 @@
+#include "models/cad_ose/cad_ose.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace envmon::models::cad_ose {
+
+namespace {
+
+constexpr uint64_t kValueFactBase = 65536;          // facts of a value's bits
+constexpr uint64_t kContextFactBase = 1ULL << 31;   // facts of active contexts ("neurons")
+constexpr double kMaxLevel = 1099511627776.0;       // 2^40: far-off values share a level
+
+// The hash Python 2.7 gives a tuple of ints (64-bit): the reference breaks ties between equally
+// confirmed active contexts by the hashes of their parts, and NAB ran it on Python 2.7, so the
+// same order keeps the same contexts active.
+int64_t hash_facts(const std::vector<uint64_t>& facts) {
+  uint64_t x = 0x345678;
+  uint64_t mult = 1000003;
+  for (size_t left = facts.size(); left-- > 0;) {
+    x = (x ^ facts[facts.size() - 1 - left]) * mult;
+    mult += 82520 + 2 * static_cast<uint64_t>(left);
+  }
+  x += 97531;
+  const auto h = static_cast<int64_t>(x);
+  return h == -1 ? -2 : h;
+}
+
+}  // namespace
+
+CadOse::CadOse(const CadOseConfig& config) : config_(config) {
+  config_.value_bits = std::clamp<int64_t>(config_.value_bits, 1, 16);
+  config_.fit_points = std::max<int64_t>(config_.fit_points, 1);
+  recent_.push_back(1.0);  // the reference starts its history with a 1: no alarm in the first rest
+}
+
+CadOse::CadOse(const CadOseConfig& config, double min_value, double max_value) : CadOse(config) {
+  set_range(min_value, max_value);
+}
+
+double CadOse::update(double value) {
+  if (!std::isfinite(value)) return 0.0;
+  if (fitted_) return score(value);
+  fit_values_.push_back(value);
+  if (static_cast<int64_t>(fit_values_.size()) >= config_.fit_points) fit();
+  return 0.0;
+}
+
+// min..max spans 2^bits - 1 steps (a flat range gets a step of 1, as in the reference).
+void CadOse::set_range(double min_value, double max_value) {
+  const double steps = std::ldexp(1.0, static_cast<int>(config_.value_bits)) - 1.0;
+  min_ = min_value;
+  const double range = max_value - min_value;
+  step_ = (range > 0 ? range : steps) / steps;
+  fitted_ = true;
+}
+
+// The fit values set the range and are then replayed, so the memory is what it would have
+// been had the range been known from the start.
+void CadOse::fit() {
+  const auto [lo, hi] = std::minmax_element(fit_values_.begin(), fit_values_.end());
+  set_range(*lo, *hi);
+  for (double v : fit_values_) score(v);
+  fit_values_.clear();
+  fit_values_.shrink_to_fit();
+}
+
+// The bits of the value's level, lowest first, padded to value_bits; each bit is a fact
+// (position, bit). A level below the range is read as the reference reads it: the bits of its
+// magnitude followed by three zero "bits" (its sign marks), so it differs from any level inside.
+CadOse::Facts CadOse::facts_of(double value) const {
+  const double q = std::clamp(std::trunc((value - min_) / step_), -kMaxLevel, kMaxLevel);
+  const auto magnitude = static_cast<uint64_t>(std::fabs(q));
+  size_t bits = 0;
+  while (bits < 64 && (magnitude >> bits) != 0) ++bits;
+  const size_t width = std::max<size_t>(bits + (q < 0 ? 3 : 0), static_cast<size_t>(config_.value_bits));
+  Facts out(width);
+  for (size_t pos = 0; pos < width; ++pos) {
+    const uint64_t bit = pos < bits ? (magnitude >> pos) & 1U : 0U;
+    out[pos] = kValueFactBase + 2 * pos + bit;
+  }
+  return out;
+}
+
+double CadOse::score(double value) {
+  const Facts facts = facts_of(value);
+  const bool surprise = std::any_of(facts.begin(), facts.end(), [&](uint64_t f) {
+    return !std::binary_search(predicted_.begin(), predicted_.end(), f);
+  });
+  const auto [active_share, new_share] = step(facts);
+  const double raw = surprise ? (1.0 - active_share + new_share) / 2.0 : 0.0;
+  const bool resting = config_.rest_points > 0 &&
+                       *std::max_element(recent_.begin(), recent_.end()) >= config_.base_threshold;
+  recent_.push_back(raw);
+  while (static_cast<int64_t>(recent_.size()) > std::max<int64_t>(config_.rest_points, 1)) {
+    recent_.pop_front();
+  }
+  return resting ? 0.0 : raw;
+}
+
+// One step; returns (share of selected contexts that became active, share of the potential
+// new contexts that were new).
+std::pair<double, double> CadOse::step(const Facts& facts) {
+  std::set<Pair> unique_potential;
+  bool new_zero_level = false;
+  if (!left_facts_.empty() && !facts.empty()) {
+    unique_potential.insert({left_facts_, facts});
+    new_zero_level = learn(left_facts_, facts, true);
+  }
+  cross(right_, facts);
+  Selection sel = select_and_activate(new_zero_level);
+  unique_potential.insert(sel.potential.begin(), sel.potential.end());
+  const double active_share =
+      sel.selected > 0 ? static_cast<double>(sel.active.size()) / static_cast<double>(sel.selected)
+                       : 0.0;
+
+  // The next left part: these facts and the most confirmed active contexts.
+  std::sort(sel.active.begin(), sel.active.end(), [&](uint32_t a, uint32_t b) {
+    const Context& x = contexts_[a];
+    const Context& y = contexts_[b];
+    const auto key = [&](const Context& c) {
+      return std::make_tuple(c.activations, left_.semis[c.left].hash, right_.semis[c.right].hash);
+    };
+    return key(x) < key(y);
+  });
+  const size_t keep = std::min(sel.active.size(), static_cast<size_t>(config_.max_active_contexts));
+  Facts neurons;
+  for (size_t i = sel.active.size() - keep; i < sel.active.size(); ++i) {
+    neurons.push_back(kContextFactBase + sel.active[i]);
+  }
+  std::sort(neurons.begin(), neurons.end());
+  left_facts_ = facts;
+  left_facts_.insert(left_facts_.end(), neurons.begin(), neurons.end());
+
+  size_t added = new_zero_level ? 1 : 0;
+  for (const Pair& p : sel.potential) added += learn(p.first, p.second, false) ? 1 : 0;
+  cross(left_, left_facts_);
+  predicted_ = predict();
+  const double new_share = new_zero_level && !unique_potential.empty()
+                               ? static_cast<double>(added) / static_cast<double>(unique_potential.size())
+                               : 0.0;
+  return {active_share, new_share};
+}
+
+uint32_t CadOse::semi_id(Side& side, const Facts& facts) {
+  const int64_t h = hash_facts(facts);
+  auto& same_hash = side.ids_by_hash[h];
+  for (uint32_t id : same_hash) {
+    if (side.semis[id].facts == facts) return id;
+  }
+  const auto id = static_cast<uint32_t>(side.semis.size());
+  same_hash.push_back(id);
+  side.semis.push_back(SemiContext{facts, h, {}, {}, {}});
+  for (uint64_t f : facts) side.by_fact[f].push_back(id);
+  return id;
+}
+
+// Remembers the context (left, right); true if it is new. A zero-level context is the whole
+// previous and current facts; remembering one marks it zero level (it can seed crossings).
+bool CadOse::learn(const Facts& left, const Facts& right, bool zero_level) {
+  const uint32_t l = semi_id(left_, left);
+  const uint32_t r = semi_id(right_, right);
+  SemiContext& semi = left_.semis[l];
+  const auto [it, inserted] = semi.context_of.try_emplace(r, static_cast<uint32_t>(contexts_.size()));
+  if (!inserted) {
+    if (zero_level) contexts_[it->second].zero_level = true;
+    return false;
+  }
+  semi.contexts.emplace_back(r, it->second);
+  contexts_.push_back(Context{0, 0, 0, l, r, zero_level});
+  if (zero_level) skipped_context_ = it->second;
+  return true;
+}
+
+// Which facts of each remembered part are present now; `crossed` lists the parts with any.
+void CadOse::cross(Side& side, const Facts& facts) {
+  for (uint32_t id : side.crossed) side.semis[id].matched.clear();
+  std::vector<uint32_t> touched;
+  for (uint64_t f : facts) {
+    const auto it = side.by_fact.find(f);
+    if (it == side.by_fact.end()) continue;
+    for (uint32_t id : it->second) {
+      if (side.semis[id].matched.empty()) touched.push_back(id);
+      side.semis[id].matched.push_back(f);
+    }
+  }
+  std::sort(touched.begin(), touched.end());
+  side.crossed = std::move(touched);
+}
+
+// Contexts whose left part fully matched the previous step are selected; those whose right
+// part fully matches now are active. Partial matches of zero-level contexts become potential
+// new contexts while a new zero-level context is being learnt. The context learnt this step is
+// left out (the reference's "none" marker is id 0, so context 0 is left out too, kept so the
+// scores follow the published detector).
+CadOse::Selection CadOse::select_and_activate(bool new_zero_level) {
+  Selection sel;
+  const size_t max_left = static_cast<size_t>(config_.max_left_facts);
+  for (uint32_t l : left_.crossed) {
+    const SemiContext& left = left_.semis[l];
+    const bool full = left.matched.size() == left.facts.size();
+    for (const auto& [r, c] : left.contexts) {
+      if (c == skipped_context_) continue;
+      Context& ctx = contexts_[c];
+      const SemiContext& right = right_.semis[r];
+      const size_t hits = right.matched.size();
+      bool partial = hits > 0;
+      if (full) {
+        ++sel.selected;
+        ctx.selected_facts += static_cast<double>(right.facts.size());
+        ctx.confirmed_facts += static_cast<double>(hits);
+        if (hits == right.facts.size()) {
+          ++ctx.activations;
+          sel.active.push_back(c);
+          partial = false;
+        }
+      }
+      if (partial && ctx.zero_level && new_zero_level && left.matched.size() <= max_left) {
+        sel.potential.emplace_back(left.matched, right.matched);
+      }
+    }
+  }
+  skipped_context_ = 0;
+  return sel;
+}
+
+// The right parts of the best-confirmed contexts among fully matched left parts.
+CadOse::Facts CadOse::predict() const {
+  double best = 0.0;
+  std::vector<uint32_t> best_contexts;
+  for (uint32_t l : left_.crossed) {
+    const SemiContext& left = left_.semis[l];
+    if (left.matched.size() != left.facts.size()) continue;
+    for (const auto& [r, c] : left.contexts) {
+      const Context& ctx = contexts_[c];
+      const double w = ctx.selected_facts > 0 ? ctx.confirmed_facts / ctx.selected_facts : 0.0;
+      if (w > best) {
+        best = w;
+        best_contexts.clear();
+      }
+      if (w == best) best_contexts.push_back(c);
+    }
+  }
+  Facts out;
+  for (uint32_t c : best_contexts) {
+    const Facts& f = right_.semis[contexts_[c].right].facts;
+    out.insert(out.end(), f.begin(), f.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace envmon::models::cad_ose
