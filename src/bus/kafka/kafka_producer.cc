@@ -156,10 +156,20 @@ void KafkaProducer::publish_sent() {
   published_sent_ = now;
 }
 
+// rd_kafka_flush makes librdkafka 2.0's broker thread busy-poll (poll with a zero timeout) for
+// as long as the flush lasts, i.e. until the brokers acknowledge: that cost more CPU than all of
+// the processor's own work, and more still when the broker on the same cores answered slowly.
+// So a flush only kicks the lingering records out with a 1 ms rd_kafka_flush (again whenever a
+// slice passed without progress) and waits for the delivery reports in rd_kafka_poll, asleep.
 Status KafkaProducer::flush(Millis timeout) {
   const auto deadline = SteadyClock::now() + timeout;
+  int last_left = -1;
   for (;;) {
-    rd_kafka_flush(rk_.get(), static_cast<int>(std::min(remaining(deadline), kSlice).count()));
+    if (const int left = rd_kafka_outq_len(rk_.get()); left > 0) {
+      if (left == last_left || last_left < 0) rd_kafka_flush(rk_.get(), 1);
+      last_left = left;
+      rd_kafka_poll(rk_.get(), static_cast<int>(std::min(remaining(deadline), kSlice).count()));
+    }
     publish_sent();
     ENVMON_TRY(take_failure());
     const int left = rd_kafka_outq_len(rk_.get());
