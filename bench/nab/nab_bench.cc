@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
                    p.profile.c_str(), p.threshold, p.windows_detected, p.windows,
                    p.false_positive_rows);
     }
-    emit("nab_detector_secs." + name, secs, "s");
+    emit("nab_detector_secs." + name + suffix, secs, "s");
     if (best.empty() || r->front().score > best.front().score) {
       best = *r;
       best_name = name;

@@ -64,7 +64,9 @@ int cmd_eval_anomaly(const std::vector<std::string>& words) {
     std::cerr << "envmon eval anomaly: " << results.error().message() << "\n";
     return 1;
   }
-  std::cerr << "detector=" << detector << " series=" << corpus->series.size()
+  std::cerr << "detector=" << detector
+            << " input_range=" << args->get("input-range").value_or("probation")
+            << " series=" << corpus->series.size()
             << " windows=" << corpus->window_count() << "\n";
   for (const auto& r : *results) {
     std::cerr << "profile=" << r.profile << " threshold=" << r.threshold << " raw=" << r.raw

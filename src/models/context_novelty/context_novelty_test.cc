@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +63,24 @@ TEST(ContextNoveltyTest, NoisySeriesSeesFewNeverSeenLevels) {
   for (int i = 0; i < 4000; ++i) ones += d.update(noise(rng)) == 1.0;
   EXPECT_LT(ones, 20);
   EXPECT_EQ(d.update(200), 1.0);
+}
+
+// A given range (NAB's whole-file convention) scores from the first value; given the fit
+// values' own range it matches the fitted detector once that has replayed them.
+TEST(ContextNoveltyTest, AGivenRangeEqualsTheSameRangeFitted) {
+  std::vector<double> x;
+  for (int i = 0; i < 300; ++i) x.push_back(std::sin(i * 0.5) * 3 + (i == 200 ? 8 : 0));
+  ContextNovelty fitted(small(60));
+  ContextNovelty given(small(60), *std::min_element(x.begin(), x.begin() + 60),
+                       *std::max_element(x.begin(), x.begin() + 60));
+  EXPECT_TRUE(given.fitted());
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double a = fitted.update(x[i]);
+    const double b = given.update(x[i]);
+    if (i >= 60) {
+      EXPECT_EQ(a, b) << i;
+    }
+  }
 }
 
 TEST(ContextNoveltyConfigTest, KeysAndBoundsAreNamed) {
