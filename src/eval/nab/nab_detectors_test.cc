@@ -50,6 +50,20 @@ TEST(NabDetectorsTest, DetectorsAreCausal) {
   }
 }
 
+// NAB's convention (each file's whole min..max) is opt-in and reaches only the detectors that
+// quantise values; the later rows beyond the probationary range change what they see.
+TEST(NabDetectorsTest, TheSeriesRangeReachesOnlyTheQuantisingDetectors) {
+  const Series s = synthetic();
+  DetectorParams series;
+  ASSERT_TRUE(set_detector_option(series, "input-range", "series").ok());
+  EXPECT_FALSE(set_detector_option(series, "input-range", "file").ok());
+  for (const char* name : {"context", "cad_ose"}) {
+    EXPECT_NE(*run_detector(name, s, DetectorParams{}), *run_detector(name, s, series)) << name;
+  }
+  EXPECT_EQ(*run_detector("seasonal_zscore", s, DetectorParams{}),
+            *run_detector("seasonal_zscore", s, series));
+}
+
 TEST(NabDetectorsTest, TheDefaultFindsTheSpikeWithoutFiringInQuietRows) {
   const Series s = synthetic();
   const auto r = run_detector(kDefaultDetector, s, DetectorParams{});
