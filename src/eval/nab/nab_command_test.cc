@@ -64,7 +64,8 @@ TEST_F(EvalAnomalyCommand, BadArgumentsExitTwoWithTheReason) {
 
 // NAB's own convention (each file's min..max given to the detectors) is an explicit option.
 TEST_F(EvalAnomalyCommand, TheSeriesInputRangeIsAnOption) {
-  const CommandRun r = envmon("eval anomaly --nab " + kTiny + " --detector cad_ose --input-range series");
+  const CommandRun r =
+      envmon("eval anomaly --nab " + kTiny + " --detector cad_ose --input-range series");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("{\"name\": \"nab_standard\", \"value\": "), std::string::npos) << r.out;
 }

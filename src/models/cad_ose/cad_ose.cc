@@ -74,7 +74,8 @@ CadOse::Facts CadOse::facts_of(double value) const {
   const auto magnitude = static_cast<uint64_t>(std::fabs(q));
   size_t bits = 0;
   while (bits < 64 && (magnitude >> bits) != 0) ++bits;
-  const size_t width = std::max<size_t>(bits + (q < 0 ? 3 : 0), static_cast<size_t>(config_.value_bits));
+  const size_t width =
+      std::max<size_t>(bits + (q < 0 ? 3 : 0), static_cast<size_t>(config_.value_bits));
   Facts out(width);
   for (size_t pos = 0; pos < width; ++pos) {
     const uint64_t bit = pos < bits ? (magnitude >> pos) & 1U : 0U;
@@ -115,32 +116,36 @@ std::pair<double, double> CadOse::step(const Facts& facts) {
       sel.selected > 0 ? static_cast<double>(sel.active.size()) / static_cast<double>(sel.selected)
                        : 0.0;
 
-  // The next left part: these facts and the most confirmed active contexts.
-  std::sort(sel.active.begin(), sel.active.end(), [&](uint32_t a, uint32_t b) {
-    const Context& x = contexts_[a];
-    const Context& y = contexts_[b];
-    const auto key = [&](const Context& c) {
-      return std::make_tuple(c.activations, left_.semis[c.left].hash, right_.semis[c.right].hash);
-    };
-    return key(x) < key(y);
-  });
-  const size_t keep = std::min(sel.active.size(), static_cast<size_t>(config_.max_active_contexts));
-  Facts neurons;
-  for (size_t i = sel.active.size() - keep; i < sel.active.size(); ++i) {
-    neurons.push_back(kContextFactBase + sel.active[i]);
-  }
-  std::sort(neurons.begin(), neurons.end());
-  left_facts_ = facts;
-  left_facts_.insert(left_facts_.end(), neurons.begin(), neurons.end());
+  left_facts_ = next_left_facts(facts, sel.active);
 
   size_t added = new_zero_level ? 1 : 0;
   for (const Pair& p : sel.potential) added += learn(p.first, p.second, false) ? 1 : 0;
   cross(left_, left_facts_);
   predicted_ = predict();
   const double new_share = new_zero_level && !unique_potential.empty()
-                               ? static_cast<double>(added) / static_cast<double>(unique_potential.size())
+                               ? static_cast<double>(added) /
+                                     static_cast<double>(unique_potential.size())
                                : 0.0;
   return {active_share, new_share};
+}
+
+// The next left part: these facts and the most confirmed active contexts (ties in the
+// reference's order).
+CadOse::Facts CadOse::next_left_facts(const Facts& facts, std::vector<uint32_t>& active) const {
+  const auto key = [&](uint32_t id) {
+    const Context& c = contexts_[id];
+    return std::make_tuple(c.activations, left_.semis[c.left].hash, right_.semis[c.right].hash);
+  };
+  std::sort(active.begin(), active.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  const size_t keep = std::min(active.size(), static_cast<size_t>(config_.max_active_contexts));
+  Facts neurons;
+  for (size_t i = active.size() - keep; i < active.size(); ++i) {
+    neurons.push_back(kContextFactBase + active[i]);
+  }
+  std::sort(neurons.begin(), neurons.end());
+  Facts out = facts;
+  out.insert(out.end(), neurons.begin(), neurons.end());
+  return out;
 }
 
 uint32_t CadOse::semi_id(Side& side, const Facts& facts) {
@@ -162,7 +167,8 @@ bool CadOse::learn(const Facts& left, const Facts& right, bool zero_level) {
   const uint32_t l = semi_id(left_, left);
   const uint32_t r = semi_id(right_, right);
   SemiContext& semi = left_.semis[l];
-  const auto [it, inserted] = semi.context_of.try_emplace(r, static_cast<uint32_t>(contexts_.size()));
+  const auto [it, inserted] =
+      semi.context_of.try_emplace(r, static_cast<uint32_t>(contexts_.size()));
   if (!inserted) {
     if (zero_level) contexts_[it->second].zero_level = true;
     return false;

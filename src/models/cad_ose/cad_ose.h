@@ -75,6 +75,7 @@ class CadOse {
   double score(double value);
   Facts facts_of(double value) const;
   std::pair<double, double> step(const Facts& facts);
+  Facts next_left_facts(const Facts& facts, std::vector<uint32_t>& active) const;
   uint32_t semi_id(Side& side, const Facts& facts);
   bool learn(const Facts& left, const Facts& right, bool zero_level);
   void cross(Side& side, const Facts& facts);
