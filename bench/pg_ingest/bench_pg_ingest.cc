@@ -28,7 +28,9 @@ std::vector<store::WriteBatch> make_batches(int stations, int steps, int batch_r
   std::vector<store::WriteBatch> batches(1);
   for (int k = 0; k < steps; ++k) {
     for (int s = 0; s < stations; ++s) {
-      if (batches.back().readings.size() * kMetrics >= static_cast<size_t>(batch_rows)) batches.emplace_back();
+      if (batches.back().readings.size() * kMetrics >= static_cast<size_t>(batch_rows)) {
+        batches.emplace_back();
+      }
       batches.back().readings.push_back(bench::bench_reading(s, k, kMetrics, t0));
     }
   }
@@ -40,14 +42,17 @@ void write_csv(const std::vector<store::WriteBatch>& batches, const std::string&
   for (const auto& b : batches)
     for (const auto& r : b.readings)
       for (const auto& m : r.measurements)
-        out << r.station.id.get() << ',' << metric_id(m.metric) << ',' << format_rfc3339(r.observed_at) << ','
-            << r.source.get() << ',' << std::to_string(m.value) << ",," << m.flags << ','
+        out << r.station.id.get() << ',' << metric_id(m.metric) << ','
+            << format_rfc3339(r.observed_at) << ',' << r.source.get() << ','
+            << std::to_string(m.value) << ",," << m.flags << ','
             << format_rfc3339(r.ingested_at) << '\n';
 }
 
 // Empties what a write fills, then a checkpoint: every round starts from the same state.
 void reset(store::postgres::PgConnection& admin) {
-  if (!admin.exec("TRUNCATE measurements, latest, source_progress; CHECKPOINT").ok()) fail("cannot truncate");
+  if (!admin.exec("TRUNCATE measurements, latest, source_progress; CHECKPOINT").ok()) {
+    fail("cannot truncate");
+  }
 }
 
 double time_envmon(store::postgres::PgStore& store, const std::vector<store::WriteBatch>& batches) {
@@ -58,7 +63,9 @@ double time_envmon(store::postgres::PgStore& store, const std::vector<store::Wri
 }
 
 double time_psql(const std::string& csv) {
-  const std::string cmd = std::string(ENVMON_SOURCE_DIR) + "/scripts/postgres/server psql -q -c \"\\copy measurements FROM '" + csv + "' WITH (FORMAT csv)\"";
+  const std::string cmd = std::string(ENVMON_SOURCE_DIR) +
+                          "/scripts/postgres/server psql -q -c \"\\copy measurements FROM '" +
+                          csv + "' WITH (FORMAT csv)\"";
   const auto start = std::chrono::steady_clock::now();
   if (std::system(cmd.c_str()) != 0) fail("psql \\copy failed");
   return bench::seconds_since(start);

@@ -22,7 +22,8 @@ constexpr size_t kApiMaxPoints = 10000;  // api.max_points: the API asks for one
 store::WriteBatch day_batch(int stations, int day, Timestamp t0, bool raw) {
   store::WriteBatch b;
   for (int64_t k = day * 288LL; k < (day + 1) * 288LL; ++k)
-    for (int s = 0; s < stations; ++s) b.readings.push_back(bench::bench_reading(s, k, kMetrics, t0));
+    for (int s = 0; s < stations; ++s)
+      b.readings.push_back(bench::bench_reading(s, k, kMetrics, t0));
   for (int s = 0; s < stations; ++s) {
     for (int h = 0; h < 24; ++h) {
       for (int m = 0; m < kMetrics; ++m) {
@@ -31,9 +32,10 @@ store::WriteBatch day_batch(int stations, int day, Timestamp t0, bool raw) {
           const double v = b.readings[(h * 12 + i) * stations + s].measurements[m].value;
           sum += v, mn = std::min(mn, v), mx = std::max(mx, v);
         }
-        b.aggregates.push_back({SourceId("sim"), StationId("st" + std::to_string(s)), bench::kBenchMetrics[m],
-                                t0 + Seconds(86400LL * day + 3600 * h), Seconds(3600), sum / 12, mn, mx, 12, 0,
-                                bench::kBenchMetrics[m] == Metric::aqi_us ? "pm25" : ""});
+        const Metric metric = bench::kBenchMetrics[m];
+        b.aggregates.push_back({SourceId("sim"), StationId("st" + std::to_string(s)), metric,
+                                t0 + Seconds(86400LL * day + 3600 * h), Seconds(3600), sum / 12,
+                                mn, mx, 12, 0, metric == Metric::aqi_us ? "pm25" : ""});
       }
     }
   }
@@ -69,25 +71,28 @@ void time_queries(const char* name, int n, Query&& q) {
 void load(store::postgres::PgStore& store, int stations, int days, int raw_days, Timestamp t0) {
   std::vector<config::StationConfig> list;
   for (int s = 0; s < stations; ++s)
-    list.push_back({"st" + std::to_string(s), "Station " + std::to_string(s), 28.6, 77.2, "UTC", "bench"});
+    list.push_back({"st" + std::to_string(s), "Station " + std::to_string(s), 28.6, 77.2, "UTC",
+                    "bench"});
   if (Status st = store.upsert_stations(list); !st.ok()) fail(st.error());
   const auto start = std::chrono::steady_clock::now();
   for (int d = 0; d < days; ++d) {
-    if (Status s = store.write(day_batch(stations, d, t0, d >= days - raw_days)); !s.ok()) fail(s.error());
+    Status s = store.write(day_batch(stations, d, t0, d >= days - raw_days));
+    if (!s.ok()) fail(s.error());
     if (d % 30 == 29) std::fprintf(stderr, "pg-query: %d of %d days loaded\n", d + 1, days);
   }
   const double rows = static_cast<double>(stations) * raw_days * 288 * kMetrics;
   bench::figure("pg_query_loaded_rows", rows, "rows");
   bench::figure("pg_query_load_rows_per_sec", rows / bench::seconds_since(start), "rows/s");
-  bench::figure("pg_query_hourly_aggregates", static_cast<double>(stations) * days * 24 * kMetrics, "rows");
+  bench::figure("pg_query_hourly_aggregates",
+                static_cast<double>(stations) * days * 24 * kMetrics, "rows");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int stations = 100, days = 365, queries = 200, raw_days = -1;
-  bench::parse_options(argc, argv, {{"stations", &stations}, {"days", &days}, {"queries", &queries},
-                                    {"raw-days", &raw_days}});
+  bench::parse_options(argc, argv, {{"stations", &stations}, {"days", &days},
+                                    {"queries", &queries}, {"raw-days", &raw_days}});
   if (raw_days < 0 || raw_days > days) raw_days = days;
   const Timestamp t0 = from_unix_ms(1735689600000);  // 2025-01-01
   const auto cfg = bench::pg_config();
@@ -110,7 +115,8 @@ int main(int argc, char** argv) {
   auto metric = [&] { return bench::kBenchMetrics[rng() % kMetrics]; };
   // As the API's /observations: stations() to check the station exists, then the rows.
   time_queries("pg_query_week", queries, [&](int) {
-    const Timestamp from = t0 + Seconds(86400LL * (days - raw_days + rng() % std::max(1, raw_days - 7)));
+    const int64_t day = days - raw_days + rng() % std::max(1, raw_days - 7);
+    const Timestamp from = t0 + Seconds(86400LL * day);
     auto known = store.stations();
     auto r = store.range(station(), metric(), from, from + Seconds(7 * 86400), kApiMaxPoints + 1);
     return known.ok() && r.ok() && !r->empty();
