@@ -186,6 +186,32 @@ TEST_F(PgStoreTest, LargeBatchSplitsByStationAndStaysIdempotent) {
   EXPECT_EQ(scalar("SELECT count(DISTINCT xmin::text) FROM measurements"), 1);
 }
 
+// Retention clusters a closed partition written in small batches (every station interleaved)
+// and leaves one written in a single sorted batch as it is.
+TEST_F(PgStoreTest, RetentionClustersOnlyPartitionsOutOfSeriesOrder) {
+  auto s = open_store();
+  const Timestamp day1 = from_unix_ms(1577836800000), day2 = day1 + Seconds(86400);  // 2020
+  WriteBatch whole_day;
+  for (int k = 0; k < 50; ++k) {
+    WriteBatch step;
+    for (int st = 0; st < 20; ++st) {
+      const std::string id = "st" + std::to_string(st);
+      step.readings.push_back(contract_reading(id, day1 + Seconds(300) * k, k, st));
+      whole_day.readings.push_back(contract_reading(id, day2 + Seconds(300) * k, k, st));
+    }
+    ASSERT_TRUE(s->write(step).ok());
+  }
+  ASSERT_TRUE(s->write(whole_day).ok());
+  ASSERT_TRUE(s->apply_retention(day1).ok());
+  const std::string rewritten =
+      "SELECT count(*) FROM pg_class WHERE relfilenode <> oid AND relname = ";
+  EXPECT_EQ(scalar(rewritten + "'measurements_p20200101'"), 1);
+  EXPECT_EQ(scalar(rewritten + "'measurements_p20200102'"), 0);
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM partition_maintenance WHERE partition LIKE '%2020%'"), 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 4000);
+}
+
 TEST_F(PgStoreTest, ConstraintAndEncodingErrorsArePermanentAndRollBack) {
   auto s = open_store();
   WriteBatch empty_station;
