@@ -32,8 +32,8 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
   static const config::Schema<RuntimeConfig> schema = [] {
     config::Schema<RuntimeConfig> s("processor");
     s.integer("workers", &RuntimeConfig::workers, 2, "threads", 1, 256,
-              "Worker threads, each a member of consumer group 'processor' on topic raw owning "
-              "the per-station state of its partitions")
+              "Worker threads; worker p % workers owns raw partition p's per-station state (the "
+              "process is one member of consumer group 'processor')")
         .integer(
             "poll_batch", &RuntimeConfig::poll_batch, 4096, "messages", 1, 100000,
             "Raw messages per poll; offsets are committed per batch after its outputs are sent")

@@ -159,16 +159,26 @@ void KafkaProducer::publish_sent() {
 // rd_kafka_flush makes librdkafka 2.0's broker thread busy-poll (poll with a zero timeout) for
 // as long as the flush lasts, i.e. until the brokers acknowledge: that cost more CPU than all of
 // the processor's own work, and more still when the broker on the same cores answered slowly.
-// So a flush only kicks the lingering records out with a 1 ms rd_kafka_flush (again whenever a
-// slice passed without progress) and waits for the delivery reports in rd_kafka_poll, asleep.
+// So a flush first kicks the lingering records out with a 1 ms rd_kafka_flush and waits for the
+// delivery reports in rd_kafka_poll, asleep. librdkafka 2.0.2 sometimes leaves records queued
+// after such a short flush until its broker thread's 1 s socket wait ends, so after
+// kStalledSlices slices without progress it falls back to rd_kafka_flush for the slice.
 Status KafkaProducer::flush(Millis timeout) {
+  constexpr int kStalledSlices = 2;
   const auto deadline = SteadyClock::now() + timeout;
   int last_left = -1;
+  int stalled = 0;
   for (;;) {
     if (const int left = rd_kafka_outq_len(rk_.get()); left > 0) {
-      if (left == last_left || last_left < 0) rd_kafka_flush(rk_.get(), 1);
+      stalled = left == last_left ? stalled + 1 : 0;
+      const int slice = static_cast<int>(std::min(remaining(deadline), kSlice).count());
+      if (stalled >= kStalledSlices) {
+        rd_kafka_flush(rk_.get(), slice);
+      } else {
+        if (last_left < 0 || stalled > 0) rd_kafka_flush(rk_.get(), 1);
+        rd_kafka_poll(rk_.get(), slice);
+      }
       last_left = left;
-      rd_kafka_poll(rk_.get(), static_cast<int>(std::min(remaining(deadline), kSlice).count()));
     }
     publish_sent();
     ENVMON_TRY(take_failure());
