@@ -55,6 +55,26 @@ TEST(ProcessorConfig, RebuildWindowAndMessageLimitAreBounded) {
   }
 }
 
+TEST(ProcessorConfig, OutputFramingAndBatchSizeAreCheckedWithTheKeyNamed) {
+  auto ok = parse("processor: {output_framing: message, output_batch_max_bytes: 1024}\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_EQ(ok->runtime.output_framing, OutputFraming::message);
+  EXPECT_EQ(ok->runtime.output_batch_max_bytes, 1024);
+  EXPECT_EQ(parse("version: 1\n")->runtime.output_framing, OutputFraming::batch);
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"processor: {output_framing: jsonl}\n", "output_framing"},
+      {"processor: {output_framing: 2}\n", "output_framing"},
+      {"processor: {output_batch_max_bytes: 1023}\n", "output_batch_max_bytes"},
+      {"processor: {output_batch_max_bytes: 104857601}\n", "output_batch_max_bytes"},
+      {"processor: {output_batch_max_bytes: -1}\n", "output_batch_max_bytes"},
+      {"processor: {output_batch_max_bytes: 1 MB}\n", "output_batch_max_bytes"}};
+  for (const auto& [yaml, key] : bad) {
+    auto cfg = parse(yaml);
+    ASSERT_FALSE(cfg.ok()) << yaml;
+    EXPECT_NE(cfg.error().message().find(key), std::string::npos) << cfg.error().message();
+  }
+}
+
 TEST(ProcessorConfig, SchemaDocsListEveryKey) {
   size_t keys = 0;
   for (const auto& doc : processor_schema_docs())
