@@ -97,6 +97,39 @@ TEST_F(StreamProcessorTest, ProcessesDrainsAndDeadLettersMalformedPayloads) {
   EXPECT_GE(aggs.size(), 5u * 2 * 3);  // 5 stations x 2 metrics x 3 hours (2 closed + 1 flushed)
 }
 
+// A batch record (bus.h) is unpacked by the consumer: a bad or empty line is dead-lettered on
+// its own, the other lines are processed, and the record is committed once.
+TEST_F(StreamProcessorTest, BatchRecordWithBadAndEmptyLinesLosesNothing) {
+  const auto good = [](const char* at) {
+    return raw_reading("delhi", at, {{"pm25", 30}}).payload;
+  };
+  bus::Message record{bus::Topic::raw, "delhi",
+                      good("2026-01-01T00:05:00Z") + "\nnot json\n\n" + good("2026-01-01T00:10:00Z")};
+  record.schema_version = bus::kBatchSchemaVersion;
+  produce(record);
+
+  ProcessorConfig cfg;
+  cfg.runtime.output_framing = OutputFraming::message;
+  StreamProcessor sp(cfg, app_, *bus_, registry_, clock_);
+  ASSERT_TRUE(sp.start().ok());
+  sp.stop();
+
+  EXPECT_EQ(sp.processed(), 4);       // messages, not records
+  EXPECT_EQ(committed_total(), 1);    // one record
+  const auto dead = drain(bus::Topic::dead_letter);
+  ASSERT_EQ(dead.size(), 2u);
+  std::vector<std::string> payloads;
+  for (const auto& m : dead) {
+    auto dl = decode_dead_letter(m.payload);
+    ASSERT_TRUE(dl.ok());
+    EXPECT_FALSE(dl->reason.empty());
+    payloads.push_back(dl->payload);
+  }
+  EXPECT_NE(std::find(payloads.begin(), payloads.end(), "not json"), payloads.end());
+  EXPECT_NE(std::find(payloads.begin(), payloads.end(), ""), payloads.end());
+  EXPECT_EQ(drain(bus::Topic::curated).size(), 2u);
+}
+
 TEST_F(StreamProcessorTest, StopWithoutInputReturns) {
   StreamProcessor sp(ProcessorConfig{}, app_, *bus_, registry_, clock_);
   ASSERT_TRUE(sp.start().ok());
