@@ -69,6 +69,9 @@ TEST(PgStoreConfigTest, RejectsMalformedSettingsNamingTheKey) {
       {"dsn: \"\"\n", "dsn"},
       {"dsn: \"host=x password=hunter2\"\n", "password"},
       {"pool_size: 0\n", "pool_size"},
+      {"write_connections: 0\n", "write_connections"},
+      {"write_connections: 65\n", "write_connections"},
+      {"write_connections: two\n", "write_connections"},
       {"partition_interval: month\n", "partition_interval"},
       {"timescale: maybe\n", "timescale"},
       {"raw_retention_days: -1\n", "raw_retention_days"},
@@ -82,6 +85,8 @@ TEST(PgStoreConfigTest, RejectsMalformedSettingsNamingTheKey) {
     auto cfg = parse_pg_store_config(*node);
     ASSERT_FALSE(cfg.ok());
     EXPECT_NE(cfg.error().to_string().find(c.mentions), std::string::npos)
+        << cfg.error().to_string();
+    EXPECT_NE(cfg.error().to_string().find("t.yaml:1"), std::string::npos)
         << cfg.error().to_string();
     EXPECT_EQ(cfg.error().to_string().find("hunter2"), std::string::npos);
   }
