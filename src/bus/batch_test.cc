@@ -73,6 +73,39 @@ TEST(BatchFramingTest, UnpacksIntoVersionOneMessagesWithTheRecordsPlace) {
   EXPECT_EQ(offsets_after(out).at({Topic::curated, 1}), 43);
 }
 
+TEST(BatchFramingTest, AMessageOverTheLimitTravelsAloneAndTheGroupGoesOn) {
+  std::vector<Message> in = {msg(Topic::curated, "k", "aa"), msg(Topic::curated, "k", "0123456789"),
+                             msg(Topic::curated, "k", "bb"), msg(Topic::curated, "k", "cc")};
+  std::vector<Message> out;
+  pack_batches(in, 8, out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].payload, "aa");
+  EXPECT_EQ(out[0].schema_version, 1);
+  EXPECT_EQ(out[1].payload, "0123456789");  // over max_bytes: sent alone, never cut
+  EXPECT_EQ(out[1].schema_version, 1);
+  EXPECT_EQ(out[2].payload, "bb\ncc");
+  EXPECT_EQ(out[2].schema_version, kBatchSchemaVersion);
+}
+
+TEST(BatchFramingTest, EmptyOrNewlineOnlyRecordsUnpackIntoEmptyMessagesNotNothing) {
+  // Malformed batch records from outside envmon: every line, even empty, reaches the reader
+  // (which dead-letters what it cannot decode); nothing disappears in the bus.
+  for (const auto& [payload, lines] :
+       std::vector<std::pair<std::string, size_t>>{{"", 1}, {"\n", 2}, {"{}\n", 2}}) {
+    Message r = msg(Topic::curated, "k", payload);
+    r.schema_version = kBatchSchemaVersion;
+    r.offset = 7;
+    std::vector<Message> out;
+    unpack_batch(std::move(r), out);
+    ASSERT_EQ(out.size(), lines) << payload;
+    for (const auto& m : out) {
+      EXPECT_EQ(m.schema_version, 1);
+      EXPECT_EQ(m.offset, 7);
+    }
+    EXPECT_EQ(out.back().payload, "");
+  }
+}
+
 TEST(BatchFramingTest, MemoryConsumersSeeSingleMessages) {
   auto bus = make_memory_bus({2, 1000});
   auto producer = *bus->producer();
