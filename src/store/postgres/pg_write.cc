@@ -174,12 +174,21 @@ struct Shard {
 };
 
 size_t shard_of(std::string_view station, size_t shards) {
-  return shards == 1 ? 0 : std::hash<std::string_view>()(station) % shards;
+  return std::hash<std::string_view>()(station) % shards;
 }
 
 std::vector<Shard> split(const WriteBatch& batch, size_t shards) {
-  std::vector<Shard> out(shards);
   const size_t n = batch.readings.size();
+  if (shards == 1) {  // the usual batch: the reductions are the share, not copied into it
+    std::vector<Shard> one(1);
+    one.front().rows = unique_rows(batch, 0, n);
+    one.front().latest = newest_per_series(batch, 0, n);
+    one.front().progress = newest_ingest_per_station(batch, 0, n);
+    one.front().aggregates = unique_aggregates(batch.aggregates);
+    one.front().dead_letters = &batch.dead_letters;
+    return one;
+  }
+  std::vector<Shard> out(shards);
   for (const RowRef& r : unique_rows(batch, 0, n))
     out[shard_of(r.reading->station.id.get(), shards)].rows.push_back(r);
   for (const RowRef& r : newest_per_series(batch, 0, n))
