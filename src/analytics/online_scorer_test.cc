@@ -88,6 +88,14 @@ TEST(AnalyticsConfigTest, DefaultsAndBadValuesNamed) {
   EXPECT_NE(n.error().message().find("a.yaml:2"), std::string::npos);
   auto km = config::load_text("clusters: {k_max: 1}\n", "a.yaml");
   EXPECT_FALSE(parse_analytics_config(*km).ok());
+  auto det = parse_analytics_config(*config::load_text("detector: forest\n", "a.yaml"));
+  ASSERT_FALSE(det.ok());
+  EXPECT_NE(det.error().message().find("detector"), std::string::npos) << det.error().message();
+  auto thr = parse_analytics_config(
+      *config::load_text("isolation_forest_threshold: 1.5\n", "a.yaml"));
+  ASSERT_FALSE(thr.ok());
+  EXPECT_NE(thr.error().message().find("isolation_forest_threshold"), std::string::npos)
+      << thr.error().message();
 }
 
 }  // namespace
