@@ -73,6 +73,9 @@ int train_anomaly(const std::vector<std::string>& words) {
   auto app = load_app_config(*args, false);
   if (!app.ok()) return fail(app.error(), 2);
   if (auto dir = args->get("data-dir")) app->data_dir = *dir;
+  // The threshold the stage reports at; a malformed analytics section is an error, not 0.6.
+  auto acfg = analytics::parse_analytics_config(app->analytics);
+  if (!acfg.ok()) return fail(acfg.error(), 2);
   if (Status s = apply_log_level(args->get("log-level").value_or("warn")); !s.ok()) return fail(s.error(), 2);
   auto training = training_from(*args);
   if (!training.ok()) return fail(training.error(), 2);
@@ -91,8 +94,7 @@ int train_anomaly(const std::vector<std::string>& words) {
   if (!registered.ok()) return fail(registered.error(), 1);
 
   const auto scores = analytics::score_frame(trained->model, dataset->frame);
-  auto acfg = analytics::parse_analytics_config(app->analytics);
-  const double threshold = acfg.ok() ? acfg->isolation_forest_threshold : 0.6;
+  const double threshold = acfg->isolation_forest_threshold;
   size_t scored = 0, above = 0;
   for (double s : scores) {
     if (!std::isfinite(s)) continue;

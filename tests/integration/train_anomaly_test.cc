@@ -63,6 +63,23 @@ TEST_F(TrainAnomalyCommand, BadArgumentsExitTwoNamingTheProblem) {
   const CommandRun no_data = run_envmon("train anomaly --registry " + (dir_ / "registry").string());
   EXPECT_EQ(no_data.status, 2) << no_data.output;
   EXPECT_NE(no_data.output.find("--dataset"), std::string::npos) << no_data.output;
+  const CommandRun trees = run_envmon(base() + " --trees 0");
+  EXPECT_EQ(trees.status, 2) << trees.output;
+  EXPECT_NE(trees.output.find("--trees"), std::string::npos) << trees.output;
+  const CommandRun seed = run_envmon(base() + " --seed x");
+  EXPECT_EQ(seed.status, 2) << seed.output;
+  EXPECT_NE(seed.output.find("--seed: expected a number"), std::string::npos) << seed.output;
+}
+
+TEST_F(TrainAnomalyCommand, MalformedAnalyticsConfigIsAnErrorNotADefault) {
+  std::ofstream(dir_ / "envmon.yaml")
+      << "stations:\n  - {id: t, name: T, lat: 40, lon: 116, timezone: Asia/Shanghai, "
+         "region: asia}\nanalytics:\n  isolation_forest_threshold: 2\n";
+  const CommandRun r =
+      run_envmon("train anomaly --dataset " + (dir_ / "station.csv").string() + " --config " +
+                 (dir_ / "envmon.yaml").string() + " --data-dir " + dir_.string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("isolation_forest_threshold"), std::string::npos) << r.output;
 }
 
 }  // namespace
