@@ -94,8 +94,11 @@ void CompleteTrees::path_sums(std::span<const double> rows, size_t cols, std::sp
   const size_t n = cols == 0 ? 0 : rows.size() / cols;
   // Tree-major over blocks of rows that stay in L1 (as floats) while every tree walks them.
   const size_t block = std::clamp<size_t>((8192 / std::max<size_t>(cols, 1)) / 64 * 64, 64, 1024);
-  std::vector<float> x(block * cols), columns(block * cols);
-  std::vector<float> acc(block);
+  // Sized for the rows there are: a single row (score(), explain()) takes 64 padded rows, not
+  // a whole block of zeroed buffers.
+  const size_t cap = std::min(block, (n + 63) / 64 * 64);
+  std::vector<float> x(cap * cols), columns(cap * cols);
+  std::vector<float> acc(cap);
   const Layout t = layout();
   for (size_t b = 0; b < n; b += block) {
     const size_t m = std::min(block, n - b);
