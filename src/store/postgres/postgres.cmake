@@ -30,6 +30,15 @@ if(ENVMON_BUILD_TESTS)
                        LABELS integration TIMEOUT 120)
   set_tests_properties(postgres_server_stop PROPERTIES FIXTURES_CLEANUP postgres
                        LABELS integration TIMEOUT 60)
+  # A misspelt ENVMON_PG_OPTIONS setting fails the start naming the variable and the setting
+  # (a server of its own, in a throw-away directory: a running one would ignore the options).
+  add_test(NAME postgres_server_names_bad_options
+           COMMAND sh -c "d=$(mktemp -d) && ENVMON_PG_OPTIONS='-c wal_levle=minimal' \
+${PROJECT_SOURCE_DIR}/scripts/postgres/server start --port 15439 --dir \"$d\"; rc=$?; \
+rm -rf \"$d\"; exit $rc")
+  set_tests_properties(postgres_server_names_bad_options PROPERTIES LABELS integration TIMEOUT 120
+    SKIP_REGULAR_EXPRESSION "initdb not found" PASS_REGULAR_EXPRESSION
+    "ENVMON_PG_OPTIONS=\"-c wal_levle=minimal\": .*unrecognized configuration parameter .wal_levle")
 
   add_executable(store_postgres_integration_test postgres/pg_store_integration_test.cc)
   target_link_libraries(store_postgres_integration_test PRIVATE envmon::store_postgres
