@@ -166,8 +166,6 @@ std::vector<double> autoencoder_raw(const Series& s, const DetectorParams& p) {
   return out;
 }
 
-// Contextual novelty (models/context_novelty), its range fitted on the probationary rows. Its
-// score is already a novelty in [0, 1].
 // A streaming model with update(value) -> score over the series, its config's fit_points set
 // to the probationary rows (at least `min_fit`).
 template <typename Model, typename Config>
@@ -190,6 +188,8 @@ std::vector<double> series_range_scores(const Config& cfg, const Series& s) {
   return out;
 }
 
+// Contextual novelty (models/context_novelty), its range fitted on the probationary rows (or the
+// whole series' with --input-range series). Its score is already a novelty in [0, 1].
 std::vector<double> context_raw(const Series& s, const DetectorParams& p) {
   namespace cn = models::context_novelty;
   if (p.input_range == InputRange::series) {
