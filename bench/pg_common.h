@@ -28,18 +28,23 @@ inline store::postgres::PgStoreConfig pg_config() {
   return cfg;
 }
 
-// `--name N` integer options; anything else prints the usage and exits.
+// `--name N` options, N a whole number >= 0; anything else (`--steps 1e3` too) prints the
+// usage and exits.
 inline void parse_options(int argc, char** argv,
                           std::initializer_list<std::pair<const char*, int*>> options) {
   for (int i = 1; i < argc; i += 2) {
     bool known = false;
     for (const auto& [name, value] : options) {
       if (i + 1 < argc && std::string(argv[i]) == std::string("--") + name) {
-        *value = std::atoi(argv[i + 1]);
-        known = true;
+        char* end = nullptr;
+        const long n = std::strtol(argv[i + 1], &end, 10);
+        known = *argv[i + 1] != '\0' && *end == '\0' && n >= 0 && n <= 1000000000;
+        if (known) *value = static_cast<int>(n);
       }
     }
     if (!known) {
+      std::fprintf(stderr, "%s: bad option '%s%s%s'\n", argv[0], argv[i], i + 1 < argc ? " " : "",
+                   i + 1 < argc ? argv[i + 1] : "");
       std::fprintf(stderr, "usage: %s", argv[0]);
       for (const auto& [name, value] : options) std::fprintf(stderr, " [--%s %d]", name, *value);
       std::fprintf(stderr, "\n");
