@@ -182,9 +182,10 @@ Explanation IsolationForest::explain(std::span<const double> row) const {
   e.score = score(row);
   e.feature_share.assign(features_, 0.0);
   double total = 0;
+  std::vector<int> used;  // one buffer for every tree's path
   for (uint32_t r : roots_) {
     // Count the path's splits per feature, then weight the tree by 1 / path length.
-    std::vector<int> used;
+    used.clear();
     uint32_t i = r;
     while (nodes_[i].feature >= 0) {
       const TreeNode& n = nodes_[i];
