@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bus/bus.h"
+#include "core/time.h"
 #include "features/metric_columns.h"
 
 namespace envmon::analytics {
@@ -15,9 +16,7 @@ constexpr int64_t kHour = 3600;
 
 // The start of t's UTC hour, unix seconds (floor, also before 1970).
 int64_t hour_of(Timestamp t) {
-  const int64_t ms = to_unix_ms(t);
-  const int64_t h = ms >= 0 ? ms / (kHour * 1000) : (ms - (kHour * 1000 - 1)) / (kHour * 1000);
-  return h * kHour;
+  return to_unix_ms(floor_to(t, Millis(kHour * 1000))) / 1000;
 }
 
 }  // namespace
