@@ -61,7 +61,8 @@ double KnnCad::update(double value) {
   }
   if (scored_ % static_cast<long>(std::max<size_t>(fit / 2, 1)) == 0 && scored_ > 0) refit_metric();
   ++scored_;
-  const double a = nonconformity(factor_ * w, false);
+  scored_whitened_.noalias() = factor_ * w;  // reuses its storage from the previous point
+  const double a = nonconformity(scored_whitened_, false);
   const auto below = std::count_if(calibration_.begin(), calibration_.end(),
                                    [a](double c) { return c < a; });
   const auto n = static_cast<double>(calibration_.size());

@@ -46,6 +46,7 @@ class KnnCad {
   Eigen::MatrixXd factor_;                  // U with S = U^T U
   long scored_ = 0;
   mutable std::vector<double> dist_;        // scratch
+  Eigen::VectorXd scored_whitened_;         // scratch: the scored window times the factor
 };
 
 }  // namespace envmon::models::knn_cad
