@@ -48,20 +48,12 @@ bool frameable(const Message& m) {
   return m.schema_version == 1 && !m.replay && m.payload.find('\n') == std::string::npos;
 }
 
-// Closes the open record `i` of `out`: one message stays as it was, more become a batch record.
-void seal(std::vector<Message>& out, size_t i, size_t count) {
-  if (count > 1) out[i].schema_version = kBatchSchemaVersion;
-}
-
 }  // namespace
 
 void pack_batches(std::vector<Message>& in, size_t max_bytes, std::vector<Message>& out) {
-  struct Open {
-    size_t index;  // in `out`
-    size_t count;
-  };
-  // Keyed by topic + key; a handful of stations per batch, so the map stays small.
-  std::unordered_map<std::string, Open> open;
+  // Topic + key -> index in `out` of its open record; a handful of stations per batch, so the
+  // map stays small. A record becomes a batch record when a second message joins it.
+  std::unordered_map<std::string, size_t> open;
   std::string id;
   for (Message& m : in) {
     if (!frameable(m)) {
@@ -71,20 +63,20 @@ void pack_batches(std::vector<Message>& in, size_t max_bytes, std::vector<Messag
     id.assign(1, static_cast<char>(m.topic));
     id.append(m.key);
     auto it = open.find(id);
-    if (it != open.end() && out[it->second.index].payload.size() + 1 + m.payload.size() <= max_bytes) {
-      Message& r = out[it->second.index];
+    if (it == open.end()) {
+      open.emplace(id, out.size());
+    } else if (Message& r = out[it->second];
+               r.payload.size() + 1 + m.payload.size() <= max_bytes) {
       r.payload.push_back('\n');
       r.payload.append(m.payload);
       r.timestamp = std::max(r.timestamp, m.timestamp);
-      ++it->second.count;
+      r.schema_version = kBatchSchemaVersion;
       continue;
+    } else {
+      it->second = out.size();
     }
-    if (it != open.end()) seal(out, it->second.index, it->second.count);
-    open[id] = Open{out.size(), 1};
     out.push_back(std::move(m));
   }
-  for (const auto& [key, o] : open)
-    seal(out, o.index, o.count);
   in.clear();
 }
 
