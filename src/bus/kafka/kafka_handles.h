@@ -70,7 +70,8 @@ struct BusState {
   std::atomic<bool> closed{false};
   Logger log{"bus:kafka"};
   // The component metrics every envmon component emits (kind bus, type kafka): received =
-  // messages polled, sent = deliveries acknowledged, errors by stage, discarded by reason.
+  // records polled, sent = deliveries acknowledged (a batch record counts once in both, however
+  // many messages it holds), errors by stage, discarded by reason.
   // Absent when the bus was made without a registry (tools, tests).
   std::unique_ptr<ComponentMetrics> metrics;
   // Consumers by handle: librdkafka's rebalance callback receives the client-wide opaque (this
