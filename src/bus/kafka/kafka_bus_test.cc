@@ -31,6 +31,8 @@ class KafkaBusTest : public ::testing::Test {
     config_.session_timeout_ms = 6000;
     config_.heartbeat_interval_ms = 300;
     config_.linger_ms = 1;
+    // A fresh broker on a loaded 2-core box can take over 15 s to show new topics' metadata.
+    config_.admin_timeout_ms = 60000;
   }
 
   std::unique_ptr<Bus> open() {
