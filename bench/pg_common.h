@@ -5,10 +5,16 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_store.h"
@@ -64,6 +70,48 @@ inline void fresh_schema(const store::postgres::PgStoreConfig& cfg) {
 inline void figure(const char* name, double value, const char* unit) {
   std::printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n", name, value, unit);
   std::fflush(stdout);
+}
+
+// CPU seconds of this process (all threads).
+inline double process_cpu_secs() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+// CPU seconds of the bench server (bench/pg_run's ENVMON_PG_DIR): the postmaster, its live
+// children and the children it has reaped (a psql session's backend); 0 when unknown.
+inline double server_cpu_secs() {
+  const char* dir = std::getenv("ENVMON_PG_DIR");
+  if (dir == nullptr) return 0;
+  std::ifstream pidfile(std::string(dir) + "/data/postmaster.pid");
+  long postmaster = 0;
+  if (!(pidfile >> postmaster)) return 0;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    long ppid = 0, skip = 0, utime = 0, stime = 0, cutime = 0, cstime = 0;
+    rest >> state >> ppid;
+    for (int i = 0; i < 9; ++i) rest >> skip;  // fields 5-13
+    rest >> utime >> stime >> cutime >> cstime;
+    const long pid = std::atol(entry.path().filename().c_str());
+    if (pid == postmaster) total += static_cast<double>(utime + stime + cutime + cstime) / tick;
+    else if (ppid == postmaster) total += static_cast<double>(utime + stime) / tick;
+  }
+  return total;
+}
+
+inline double load_average() {
+  double one = 0;
+  return getloadavg(&one, 1) == 1 ? one : 0;
 }
 
 inline double seconds_since(std::chrono::steady_clock::time_point t0) {
