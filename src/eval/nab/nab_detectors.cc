@@ -9,6 +9,7 @@
 
 #include "eval/nab/nab_scorer.h"
 #include "models/anomaly_likelihood/anomaly_likelihood.h"
+#include "models/artime/artime.h"
 #include "models/autoencoder/autoencoder.h"
 #include "models/cad_ose/cad_ose.h"
 #include "models/context_novelty/context_novelty.h"
@@ -208,6 +209,19 @@ std::vector<double> cad_ose_raw(const Series& s, const DetectorParams& p) {
   return stream_scores<co::CadOse>(cfg, s, 2);
 }
 
+// ARTime (models/artime) as NAB runs it: the published defaults, its learning period NAB's
+// probationary rows. Its score is already in [0, 1] and masks its own repeats.
+std::vector<double> artime_raw(const Series& s, const DetectorParams& p) {
+  namespace at = models::artime;
+  at::ArtimeConfig cfg;
+  cfg.probation_points = static_cast<int64_t>(std::max<size_t>(probationary_rows(s.size()), 2));
+  if (p.input_range == InputRange::series) return series_range_scores<at::Artime>(cfg, s);
+  at::Artime det(cfg);
+  std::vector<double> out(s.size(), 0.0);
+  for (size_t i = 0; i < s.size(); ++i) out[i] = det.update(s.values[i]);
+  return out;
+}
+
 // KNN conformal anomaly detection (models/knn_cad), its reference fitted on the probationary
 // rows. Its score is already a conformal p-value in [0, 1].
 std::vector<double> knn_cad_raw(const Series& s, const DetectorParams&) {
@@ -246,6 +260,7 @@ const std::map<std::string, DetectorDef>& detectors() {
       {"context_zscore_max", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::max}},
       {"cad_ose", {{{cad_ose_raw, true}}, Combine::mean, Suppress::none}},
       {"cad_ose_zscore", {{{cad_ose_raw, true}, {seasonal_zscore_raw}}, Combine::mean}},
+      {"artime", {{{artime_raw, true}}, Combine::mean, Suppress::none}},
   };
   return table;
 }

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <map>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -57,7 +59,7 @@ TEST(NabDetectorsTest, TheSeriesRangeReachesOnlyTheQuantisingDetectors) {
   DetectorParams series;
   ASSERT_TRUE(set_detector_option(series, "input-range", "series").ok());
   EXPECT_FALSE(set_detector_option(series, "input-range", "file").ok());
-  for (const char* name : {"context", "cad_ose"}) {
+  for (const char* name : {"context", "cad_ose", "artime"}) {
     EXPECT_NE(*run_detector(name, s, DetectorParams{}), *run_detector(name, s, series)) << name;
   }
   EXPECT_EQ(*run_detector("seasonal_zscore", s, DetectorParams{}),
@@ -71,6 +73,37 @@ TEST(NabDetectorsTest, TheDefaultFindsTheSpikeWithoutFiringInQuietRows) {
   const double at_spike = *std::max_element(r->begin() + 1480, r->begin() + 1521);
   const double quiet = *std::max_element(r->begin() + 600, r->begin() + 1400);
   EXPECT_GT(at_spike, quiet);
+}
+
+// The ARTime port against NAB's published per-file results (results/ARTime/
+// ARTime_standard_scores.csv, numenta/NAB 5a98e4f): under NAB's convention (whole-file range) at
+// the published threshold, each file's raw standard score is the published one.
+TEST(NabDetectorsTest, ArtimeMatchesNabsPublishedPerFileScores) {
+  const std::string shared = std::string(ENVMON_SOURCE_DIR) + "/../shared/data/nab";
+  if (!std::filesystem::exists(shared + "/labels/combined_windows.json")) {
+    GTEST_SKIP() << "shared NAB data absent at " << shared;
+  }
+  auto corpus = load_corpus(shared);
+  ASSERT_TRUE(corpus.ok()) << corpus.error().to_string();
+  const std::map<std::string, double> published = {
+      {"artificialWithAnomaly/art_daily_jumpsup.csv", 0.8589086704377245},
+      {"realAWSCloudwatch/elb_request_count_8c0756.csv", 1.3635913854419892},
+      {"realAWSCloudwatch/ec2_cpu_utilization_77c1ca.csv", 0.25006277563507817},
+      {"realKnownCause/nyc_taxi.csv", 3.775210013719179}};
+  DetectorParams nab_convention;
+  nab_convention.input_range = InputRange::series;
+  size_t checked = 0;
+  for (const Series& s : corpus->series) {
+    const auto it = published.find(s.path);
+    if (it == published.end()) continue;
+    auto scores = run_detector("artime", s, nab_convention);
+    ASSERT_TRUE(scores.ok());
+    auto raw = raw_at_threshold({s}, {*scores}, corpus->profiles.front(), 0.317486);
+    ASSERT_TRUE(raw.ok());
+    EXPECT_NEAR(*raw, it->second, 1e-9) << s.path;
+    ++checked;
+  }
+  EXPECT_EQ(checked, published.size());
 }
 
 }  // namespace
