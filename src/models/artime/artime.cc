@@ -63,7 +63,9 @@ double similarity(const std::vector<double>& a, const std::vector<double>& b) {
 }  // namespace
 
 Artime::Artime(const ArtimeConfig& config)
-    : config_(config), art_(2 * power_of_two_at_most(config.window)) {
+    : config_(config),
+      warmup_(config.probation_points),
+      art_(2 * power_of_two_at_most(config.window)) {
   window_ = power_of_two_at_most(config_.window);
   int64_t probation = std::max<int64_t>(config_.probation_points, 2);
   probation -= probation % 2;
@@ -95,13 +97,9 @@ void Artime::set_range(double min_value, double max_value) {
 double Artime::update(double value) {
   if (!std::isfinite(value)) return 0.0;
   if (fitted_) return process(value);
-  fit_values_.push_back(value);
-  if (static_cast<int64_t>(fit_values_.size()) >= config_.probation_points) {
-    const auto [lo, hi] = std::minmax_element(fit_values_.begin(), fit_values_.end());
-    set_range(*lo, *hi);
-    for (double v : fit_values_) process(v);  // the learning period scores 0
-    fit_values_.clear();
-    fit_values_.shrink_to_fit();
+  if (auto range = warmup_.add(value)) {
+    set_range(range->min, range->max);
+    for (double v : range->values) process(v);  // the learning period scores 0
   }
   return 0.0;
 }

@@ -7,6 +7,7 @@
 
 #include "models/artime/artime_config.h"
 #include "models/artime/dual_vigilance_art.h"
+#include "models/range_warmup/range_warmup.h"
 
 namespace envmon::models::artime {
 
@@ -56,7 +57,7 @@ class Artime {
   ArtimeConfig config_;
   size_t step_ = 1, trend_ = 1, mask_ = 12, window_ = 8;
   bool fitted_ = false;
-  std::vector<double> fit_values_;
+  RangeWarmup warmup_;
   double min_ = 0, range_ = 0;
   DualVigilanceArt art_;
   size_t point_ = 0;            // points seen (1-based after the increment)

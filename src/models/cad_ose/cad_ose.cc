@@ -29,7 +29,7 @@ int64_t hash_facts(const std::vector<uint64_t>& facts) {
 
 }  // namespace
 
-CadOse::CadOse(const CadOseConfig& config) : config_(config) {
+CadOse::CadOse(const CadOseConfig& config) : config_(config), warmup_(config.fit_points) {
   config_.value_bits = std::clamp<int64_t>(config_.value_bits, 1, 16);
   config_.fit_points = std::max<int64_t>(config_.fit_points, 1);
   recent_.push_back(1.0);  // the reference starts its history with a 1: no alarm in the first rest
@@ -42,8 +42,12 @@ CadOse::CadOse(const CadOseConfig& config, double min_value, double max_value) :
 double CadOse::update(double value) {
   if (!std::isfinite(value)) return 0.0;
   if (fitted_) return score(value);
-  fit_values_.push_back(value);
-  if (static_cast<int64_t>(fit_values_.size()) >= config_.fit_points) fit();
+  // The fit values set the range and are then replayed, so the memory is what it would have
+  // been had the range been known from the start.
+  if (auto range = warmup_.add(value)) {
+    set_range(range->min, range->max);
+    for (double v : range->values) score(v);
+  }
   return 0.0;
 }
 
@@ -54,16 +58,6 @@ void CadOse::set_range(double min_value, double max_value) {
   const double range = max_value - min_value;
   step_ = (range > 0 ? range : steps) / steps;
   fitted_ = true;
-}
-
-// The fit values set the range and are then replayed, so the memory is what it would have
-// been had the range been known from the start.
-void CadOse::fit() {
-  const auto [lo, hi] = std::minmax_element(fit_values_.begin(), fit_values_.end());
-  set_range(*lo, *hi);
-  for (double v : fit_values_) score(v);
-  fit_values_.clear();
-  fit_values_.shrink_to_fit();
 }
 
 // The bits of the value's level, lowest first, padded to value_bits; each bit is a fact

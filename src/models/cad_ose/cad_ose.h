@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/cad_ose/cad_ose_config.h"
+#include "models/range_warmup/range_warmup.h"
 
 namespace envmon::models::cad_ose {
 
@@ -70,7 +71,6 @@ class CadOse {
     std::vector<Pair> potential;
   };
 
-  void fit();
   void set_range(double min_value, double max_value);
   double score(double value);
   Facts facts_of(double value) const;
@@ -84,7 +84,7 @@ class CadOse {
 
   CadOseConfig config_;
   bool fitted_ = false;
-  std::vector<double> fit_values_;
+  RangeWarmup warmup_;
   double min_ = 0, step_ = 1;
   Side left_, right_;
   std::vector<Context> contexts_;

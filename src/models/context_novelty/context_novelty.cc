@@ -19,7 +19,8 @@ uint64_t mix(uint64_t h, uint64_t v) {
 
 }  // namespace
 
-ContextNovelty::ContextNovelty(const ContextNoveltyConfig& config) : config_(config) {
+ContextNovelty::ContextNovelty(const ContextNoveltyConfig& config)
+    : config_(config), warmup_(config.fit_points) {
   config_.levels = std::max<int64_t>(config_.levels, 2);
   config_.max_context_points = std::max<int64_t>(config_.max_context_points, 1);
   config_.fit_points = std::max<int64_t>(config_.fit_points, 1);
@@ -27,12 +28,12 @@ ContextNovelty::ContextNovelty(const ContextNoveltyConfig& config) : config_(con
 
 double ContextNovelty::update(double value) {
   if (!std::isfinite(value)) return 0.0;
-  if (!fitted_) {
-    fit_values_.push_back(value);
-    if (static_cast<int64_t>(fit_values_.size()) >= config_.fit_points) fit();
-    return 0.0;
+  if (fitted_) return learn(level_of(value));
+  if (auto range = warmup_.add(value)) {
+    set_range(range->min, range->max);
+    for (double v : range->values) learn(level_of(v));
   }
-  return learn(level_of(value));
+  return 0.0;
 }
 
 ContextNovelty::ContextNovelty(const ContextNoveltyConfig& config, double min_value,
@@ -49,14 +50,6 @@ void ContextNovelty::set_range(double min_value, double max_value) {
   step_ = range > 0 ? range / static_cast<double>(config_.levels - 1)
                     : std::max(std::fabs(min_value) * 1e-3, 1e-9);
   fitted_ = true;
-}
-
-void ContextNovelty::fit() {
-  const auto [lo, hi] = std::minmax_element(fit_values_.begin(), fit_values_.end());
-  set_range(*lo, *hi);
-  for (double v : fit_values_) learn(level_of(v));
-  fit_values_.clear();
-  fit_values_.shrink_to_fit();
 }
 
 int64_t ContextNovelty::level_of(double value) const {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/context_novelty/context_novelty_config.h"
+#include "models/range_warmup/range_warmup.h"
 
 namespace envmon::models::context_novelty {
 
@@ -34,13 +35,12 @@ class ContextNovelty {
   size_t contexts() const { return seen_.size(); }
 
  private:
-  void fit();
   void set_range(double min_value, double max_value);
   int64_t level_of(double value) const;
   double learn(int64_t level);  // scores the context ending at `level`, then remembers it
 
   ContextNoveltyConfig config_;
-  std::vector<double> fit_values_;
+  RangeWarmup warmup_;
   bool fitted_ = false;
   double low_ = 0;
   double step_ = 1;
