@@ -10,6 +10,7 @@
 #include "app/cmd_common.h"
 #include "app/commands.h"
 #include "app/forecast_cli.h"
+#include "models/isolation_forest/isolation_forest_config.h"
 
 namespace envmon::app {
 namespace {
@@ -42,8 +43,16 @@ Result<analytics::FeatureModelTraining> training_from(const Args& args) {
       if (!name.empty()) t.columns.push_back(name);
     }
   }
-  auto num = [&](const char* flag, int64_t& target_field, double lo, double hi) -> Status {
-    auto v = args.number(flag, static_cast<double>(target_field), lo, hi);
+  // A flag's bounds are those of its key in the isolation_forest schema table
+  // (--sample-size: sample_size), so the command and a config file accept the same values.
+  const auto specs = models::isolation_forest::isolation_forest_schema().specs();
+  auto num = [&](const char* flag, int64_t& target_field) -> Status {
+    std::string key = flag;
+    std::replace(key.begin(), key.end(), '-', '_');
+    const auto spec = std::find_if(specs.begin(), specs.end(),
+                                   [&](const config::FieldSpec& f) { return f.key == key; });
+    if (spec == specs.end()) return Error(Errc::internal, "no isolation_forest key " + key);
+    auto v = args.number(flag, static_cast<double>(target_field), spec->min, spec->max);
     if (!v.ok()) return v.error();
     target_field = static_cast<int64_t>(*v);
     return ok_status();
@@ -54,9 +63,9 @@ Result<analytics::FeatureModelTraining> training_from(const Args& args) {
       return Error(Errc::invalid_argument, "--features: unknown feature '" + c + "'");
     }
   }
-  ENVMON_TRY(num("trees", t.forest.trees, 1, 10000));
-  ENVMON_TRY(num("sample-size", t.forest.sample_size, 2, 1 << 20));
-  ENVMON_TRY(num("seed", t.forest.seed, 0, 4294967295.0));
+  ENVMON_TRY(num("trees", t.forest.trees));
+  ENVMON_TRY(num("sample-size", t.forest.sample_size));
+  ENVMON_TRY(num("seed", t.forest.seed));
   return t;
 }
 

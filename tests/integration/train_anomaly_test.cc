@@ -69,6 +69,18 @@ TEST_F(TrainAnomalyCommand, BadArgumentsExitTwoNamingTheProblem) {
   const CommandRun seed = run_envmon(base() + " --seed x");
   EXPECT_EQ(seed.status, 2) << seed.output;
   EXPECT_NE(seed.output.find("--seed: expected a number"), std::string::npos) << seed.output;
+  // The bounds are the isolation_forest schema's (sample_size 2..1000000), not the command's own.
+  const CommandRun big = run_envmon(base() + " --sample-size 1048576");
+  EXPECT_EQ(big.status, 2) << big.output;
+  EXPECT_NE(big.output.find("--sample-size: 1048576 is out of range [2.000000, 1000000.000000]"),
+            std::string::npos)
+      << big.output;
+}
+
+// A seed the config file accepts (beyond 2^32) the command accepts too.
+TEST_F(TrainAnomalyCommand, FlagsTakeTheSchemaTablesBounds) {
+  const CommandRun r = run_envmon(base() + " --trees 10 --seed 5000000000");
+  EXPECT_EQ(r.status, 0) << r.output;
 }
 
 TEST_F(TrainAnomalyCommand, MalformedAnalyticsConfigIsAnErrorNotADefault) {
