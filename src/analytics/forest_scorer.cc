@@ -8,6 +8,7 @@
 #include "bus/bus.h"
 #include "core/time.h"
 #include "features/metric_columns.h"
+#include "models/explanation/explanation.h"
 
 namespace envmon::analytics {
 namespace {
@@ -109,8 +110,8 @@ void ForestScorer::close_hour(const std::string& id, Station& s,
   const double score = model_->forest.score(row_);
   if (!s.report || score < config_.isolation_forest_threshold) return;
   const auto e = model_->forest.explain(row_);
-  auto explanation = nlohmann::json::parse(
-      models::isolation_forest::IsolationForest::explanation_json(e, names_));
+  // Built once as an object: the values and the model name join the forest's feature shares.
+  auto explanation = models::feature_share_object("isolation_forest", e.score, e.feature_share, names_);
   for (size_t i = 0; i < row_.size(); ++i) explanation["values"][names_[i]] = row_[i];
   explanation["model"] = config_.isolation_forest_model + "@" + config_.isolation_forest_version;
   out.push_back(store::AnomalyRecord{id, model_->target(), from_unix_ms(s.hour * 1000),

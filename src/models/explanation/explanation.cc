@@ -1,12 +1,10 @@
 #include "models/explanation/explanation.h"
 
-#include <nlohmann/json.hpp>
-
 namespace envmon::models {
 
-std::string feature_share_json(std::string_view detector, double score,
-                               std::span<const double> shares,
-                               const std::vector<std::string>& names) {
+nlohmann::json feature_share_object(std::string_view detector, double score,
+                                    std::span<const double> shares,
+                                    const std::vector<std::string>& names) {
   nlohmann::json features = nlohmann::json::object();
   std::string top;
   double top_share = -1;
@@ -21,8 +19,13 @@ std::string feature_share_json(std::string_view detector, double score,
   return nlohmann::json{{"detector", std::string(detector)},
                         {"score", score},
                         {"top_feature", top},
-                        {"features", features}}
-      .dump();
+                        {"features", features}};
+}
+
+std::string feature_share_json(std::string_view detector, double score,
+                               std::span<const double> shares,
+                               const std::vector<std::string>& names) {
+  return feature_share_object(detector, score, shares, names).dump();
 }
 
 }  // namespace envmon::models
