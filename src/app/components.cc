@@ -155,8 +155,14 @@ Status validate_components(const config::AppConfig& app, std::vector<std::string
   }
   // Kafka's factory connects; checking a config must not, so only its block is parsed.
   if (app.bus.type == "kafka") {
-    if (auto k = bus::parse_kafka_bus_config(app.bus.settings); !k.ok())
-      errors.push_back(k.error());
+    auto k = bus::parse_kafka_bus_config(app.bus.settings);
+    auto p = processor::parse_processor_config(app.processor);
+    if (!k.ok()) errors.push_back(k.error());
+    if (k.ok() && p.ok()) {
+      Status fits = processor::check_batch_fits_bus(*p, app.processor, k->message_max_bytes,
+                                                    app.bus.settings.child("message_max_bytes"));
+      if (!fits.ok()) errors.push_back(fits.error());
+    }
   } else if (auto b = make_bus(app.bus); !b.ok()) {
     errors.push_back(b.error());
   }

@@ -59,24 +59,29 @@ StationState& Pipeline::Impl::state_for(SourceState& src, size_t source_index_va
   return *slot;
 }
 
-void Pipeline::Impl::dead_letter(const bus::Message& raw, std::string_view stage, const Error& e,
-                                 Output& out) {
-  // An oversized payload is kept only in part: the dead-letter topic has the same size limits.
-  const bool clip = raw.payload.size() > static_cast<size_t>(cfg.runtime.max_message_bytes);
+bus::Message dead_letter_of(const bus::Message& m, std::string_view topic, std::string_view stage,
+                            const Error& e, int64_t max_message_bytes) {
+  const bool clip = m.payload.size() > static_cast<size_t>(max_message_bytes);
   DeadLetter d{std::string(stage),
                std::string(errc_name(e.code())),
                e.message(),
-               "raw",
-               raw.key,
-               clip ? raw.payload.substr(0, kDeadLetterPayloadBytes) : raw.payload,
-               raw.timestamp};
-  bus::Message m;
-  m.topic = bus::Topic::dead_letter;
-  m.key = raw.key;
-  m.payload = encode_dead_letter(d);
-  m.timestamp = raw.timestamp;
-  out.dead_letters.push_back(std::move(m));
-  ++counters.errors[{std::string(stage), d.error_code}];
+               std::string(topic),
+               m.key,
+               clip ? m.payload.substr(0, kDeadLetterPayloadBytes) : m.payload,
+               m.timestamp};
+  bus::Message out;
+  out.topic = bus::Topic::dead_letter;
+  out.key = m.key;
+  out.payload = encode_dead_letter(d);
+  out.timestamp = m.timestamp;
+  return out;
+}
+
+void Pipeline::Impl::dead_letter(const bus::Message& raw, std::string_view stage, const Error& e,
+                                 Output& out) {
+  out.dead_letters.push_back(
+      dead_letter_of(raw, "raw", stage, e, cfg.runtime.max_message_bytes));
+  ++counters.errors[{std::string(stage), std::string(errc_name(e.code()))}];
 }
 
 // Checks of the envelope, before the payload is parsed: a message the processor cannot read

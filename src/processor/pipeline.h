@@ -24,6 +24,12 @@ struct Output {
 inline constexpr int32_t kSchemaVersion = 1;  // the raw payload version this processor reads
 inline constexpr size_t kDeadLetterPayloadBytes = 4096;  // kept of an oversized message
 
+// The dead-letter record of `m`, read from (or meant for) `topic`, rejected at `stage` because of
+// `e`. A payload over `max_message_bytes` is kept only in part: the dead-letter topic has the
+// same size limits.
+bus::Message dead_letter_of(const bus::Message& m, std::string_view topic, std::string_view stage,
+                            const Error& e, int64_t max_message_bytes);
+
 // The bus-free core of the stream processor: decode -> validate -> normalize -> enrich ->
 // dedupe -> clean -> aggregate (+ AQI). It owns the per-(source, station) state of the messages
 // it is given, so one instance serves one worker; it never reads the wall clock, so the same

@@ -83,6 +83,24 @@ Result<ProcessorConfig> parse_processor_config(const config::Node& node) {
   return Error(errors.front().code(), message);
 }
 
+Status check_batch_fits_bus(const ProcessorConfig& cfg, const config::Node& processor,
+                            int64_t bus_max_bytes, const config::Node& bus_key) {
+  const int64_t fits = bus_max_bytes - kBatchRecordOverheadBytes;
+  if (cfg.runtime.output_framing != OutputFraming::batch ||
+      cfg.runtime.output_batch_max_bytes <= fits)
+    return ok_status();
+  const std::string where =
+      bus_key.defined() ? bus_key.file() + ":" + std::to_string(bus_key.line()) : "its default";
+  return processor.child("output_batch_max_bytes")
+      .error(Errc::config_bad_value,
+             std::to_string(cfg.runtime.output_batch_max_bytes) + " bytes does not fit " +
+                 bus_key.path() + " = " + std::to_string(bus_max_bytes) + " (" + where +
+                 "): a batch record needs at most " + std::to_string(fits) + " bytes (" +
+                 std::to_string(kBatchRecordOverheadBytes) +
+                 " kept for key and headers); lower output_batch_max_bytes or raise " +
+                 bus_key.path());
+}
+
 std::vector<config::SchemaDoc> processor_schema_docs() {
   return {
       {"processor", "Stream processor runtime: workers, batching, back-pressure",

@@ -39,6 +39,14 @@ struct ProcessorConfig {
 
 // Parses the `processor:` block (flat keys; every unknown key is an error naming file and line).
 Result<ProcessorConfig> parse_processor_config(const config::Node& node);
+
+// Room a batch record needs besides its payload within the bus's message limit (key, headers).
+inline constexpr int64_t kBatchRecordOverheadBytes = 1024;
+// With batch framing, a batch record must fit the bus's largest message (Kafka:
+// bus.kafka.message_max_bytes) or its send would fail for good: checked at config load. The
+// error names both keys and where each is set. `bus_key` is the node of the bus's limit.
+Status check_batch_fits_bus(const ProcessorConfig& cfg, const config::Node& processor,
+                            int64_t bus_max_bytes, const config::Node& bus_key);
 // For `envmon config schema`.
 std::vector<config::SchemaDoc> processor_schema_docs();
 

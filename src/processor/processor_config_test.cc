@@ -82,5 +82,33 @@ TEST(ProcessorConfig, SchemaDocsListEveryKey) {
   EXPECT_GE(keys, 12u);
 }
 
+// A batch record larger than the bus's message limit would fail at every send: refused at
+// config load, naming both keys and where they are set.
+TEST(ProcessorConfig, BatchLargerThanTheBusMessageLimitNamesBothKeys) {
+  auto node = config::load_text(
+      "bus:\n  type: kafka\n  kafka:\n    message_max_bytes: 500000\n"
+      "processor:\n  output_batch_max_bytes: 600000\n",
+      "big.yaml");
+  ASSERT_TRUE(node.ok());
+  const auto processor = node->child("processor");
+  const auto limit = node->child("bus").child("kafka").child("message_max_bytes");
+  auto cfg = parse_processor_config(processor);
+  ASSERT_TRUE(cfg.ok());
+  Status s = check_batch_fits_bus(*cfg, processor, 500000, limit);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), Errc::config_bad_value);
+  const std::string& m = s.error().message();
+  EXPECT_NE(m.find("big.yaml:6: processor.output_batch_max_bytes: 600000 bytes does not fit "
+                   "bus.kafka.message_max_bytes = 500000 (big.yaml:4)"),
+            std::string::npos)
+      << m;
+  // Fits with the room for key and headers; message framing sends no batch records.
+  cfg->runtime.output_batch_max_bytes = 500000 - kBatchRecordOverheadBytes;
+  EXPECT_TRUE(check_batch_fits_bus(*cfg, processor, 500000, limit).ok());
+  cfg->runtime.output_batch_max_bytes = 600000;
+  cfg->runtime.output_framing = OutputFraming::message;
+  EXPECT_TRUE(check_batch_fits_bus(*cfg, processor, 500000, limit).ok());
+}
+
 }  // namespace
 }  // namespace envmon::processor

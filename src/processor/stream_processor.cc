@@ -93,10 +93,42 @@ void StreamProcessor::stop() {
   workers_.clear();
 }
 
-// Sends every output; retries back-pressure (bus_full) until it goes through. False when the
-// bus refuses for good (closed): the batch is then not committed and will be re-read.
-bool StreamProcessor::send_all(Worker& w, Output& out) {
+// One output; retries back-pressure (bus_full) until it goes through or fails for good.
+Status StreamProcessor::send_one(Worker& w, const bus::Message& m) {
   const Millis timeout(cfg_.runtime.send_timeout_ms);
+  for (;;) {
+    Status s = w.producer->send(m, timeout);
+    if (s.ok()) return s;
+    ctx_.metrics->error("send", std::string(errc_name(s.error().code())));
+    if (!s.error().retryable()) return s;
+  }
+}
+
+// An output the bus refuses for good (too large for it, invalid) goes to dead-letter with the
+// reason, like a raw message the pipeline rejects: the batch can then be committed without
+// losing it silently.
+Status StreamProcessor::dead_letter_refused(Worker& w, const bus::Message& m, const Error& why) {
+  const std::string topic(bus::topic_name(m.topic));
+  ctx_.log.error("output dead-lettered",
+                 {{"topic", topic}, {"key", m.key}, {"error", why.to_string()}});
+  const Error e(why.code(), "the bus refused this " + topic + " record for good: " + why.message());
+  return send_one(w, dead_letter_of(m, topic, "send", e, cfg_.runtime.max_message_bytes));
+}
+
+// Waits for the acknowledgements; a timeout is retried (librdkafka keeps retrying the records
+// until its delivery timeout), a delivery failure or a closed bus is final.
+Status StreamProcessor::flush_all(Worker& w) {
+  for (;;) {
+    Status s = w.producer->flush(Millis(cfg_.runtime.send_timeout_ms));
+    if (s.ok() || !s.error().retryable()) return s;
+    ctx_.metrics->error("flush", std::string(errc_name(s.error().code())));
+  }
+}
+
+// Sends every output and waits for the acknowledgements. False when an output could be neither
+// sent nor dead-lettered, or was not acknowledged (bus closed, delivery failed): the batch is
+// then never committed and the group re-reads it.
+bool StreamProcessor::send_all(Worker& w, Output& out) {
   const auto sent = static_cast<int64_t>(out.size());
   w.framed.clear();
   if (cfg_.runtime.output_framing == OutputFraming::batch) {
@@ -107,18 +139,16 @@ bool StreamProcessor::send_all(Worker& w, Output& out) {
   for (auto* list : {&out.curated, &out.aggregates, &out.dead_letters})
     std::move(list->begin(), list->end(), std::back_inserter(w.framed));
   out.clear();
-  for (auto& m : w.framed) {
-    for (;;) {
-      Status s = w.producer->send(m, timeout);
-      if (s.ok()) break;
-      ctx_.metrics->error("send", std::string(errc_name(s.error().code())));
-      if (!s.error().retryable()) {
-        ctx_.log.error("send failed; batch left uncommitted", {{"error", s.error().to_string()}});
-        return false;
-      }
+  for (const auto& m : w.framed) {
+    Status s = send_one(w, m);
+    if (!s.ok() && s.error().code() != Errc::bus_closed && m.topic != bus::Topic::dead_letter)
+      s = dead_letter_refused(w, m, s.error());
+    if (!s.ok()) {
+      ctx_.log.error("send failed; batch left uncommitted", {{"error", s.error().to_string()}});
+      return false;
     }
   }
-  if (Status s = w.producer->flush(timeout); !s.ok()) {
+  if (Status s = flush_all(w); !s.ok()) {
     ctx_.log.error("flush failed; batch left uncommitted", {{"error", s.error().to_string()}});
     return false;
   }
@@ -126,16 +156,19 @@ bool StreamProcessor::send_all(Worker& w, Output& out) {
   return true;
 }
 
-// On a worker: process, send, flush; the offsets then go to the poller, which commits them.
-// A batch whose outputs could not be sent is reported with no offsets (never committed).
+// On a worker: process, send, flush; the offsets then go to the poller, which commits them
+// (or, when the outputs were not acknowledged, holds the batch's partitions).
 void StreamProcessor::handle_batch(Worker& w, std::vector<bus::Message>& batch) {
   for (const auto& m : batch)
     w.pipeline->process(m, w.out);
   w.pipeline->flush_metrics();
   Done d;
-  if (send_all(w, w.out)) {
-    d.offsets = bus::offsets_after(batch);
-    d.messages = static_cast<int64_t>(batch.size());
+  d.sent = send_all(w, w.out);
+  d.offsets = bus::offsets_after(batch);
+  for (const auto& m : batch) {
+    if (d.messages.empty() || d.messages.back().first != m.partition)
+      d.messages.emplace_back(m.partition, 0);
+    ++d.messages.back().second;
   }
   std::lock_guard lock(done_mutex_);
   done_.push_back(std::move(d));
@@ -168,19 +201,36 @@ void StreamProcessor::commit_done() {
   if (done.empty()) return;
   bus::OffsetMap offsets;
   int64_t messages = 0;
+  // In completion order: a partition's batches complete in order (one worker owns it), so a
+  // failed batch holds the partition before any later batch of it could be committed.
   for (const Done& d : done) {
+    if (!d.sent) {
+      hold(d.offsets);
+      continue;
+    }
     for (const auto& [tp, next] : d.offsets) {
-      if (owned_.count(tp.partition) == 0) continue;
+      if (owned_.count(tp.partition) == 0 || held_.count(tp.partition) != 0) continue;
       int64_t& cur = offsets[tp];
       cur = std::max(cur, next);
     }
-    messages += d.messages;
+    for (const auto& [partition, n] : d.messages)
+      if (held_.count(partition) == 0) messages += n;
   }
   in_flight_ -= static_cast<int64_t>(done.size());
   if (Status s = consumer_->commit(offsets); !s.ok()) {
     ctx_.log.error("commit failed", {{"error", s.error().to_string()}});
   }
   processed_.fetch_add(messages);
+}
+
+void StreamProcessor::hold(const bus::OffsetMap& offsets) {
+  for (const auto& [tp, next] : offsets) {
+    if (owned_.count(tp.partition) == 0 || !held_.insert(tp.partition).second) continue;
+    ctx_.metrics->error("commit", "held");
+    ctx_.log.error("outputs not acknowledged: this member commits nothing more on the partition; "
+                   "the group re-reads it from the last commit after a restart or rebalance",
+                   {{"partition", tp.partition}});
+  }
 }
 
 bool StreamProcessor::idle() {
@@ -214,11 +264,16 @@ void StreamProcessor::poll_loop() {
     if (in_flight_ > 0) timeout = std::min(timeout, kBusyPoll);
     auto batch = consumer_->poll(max, timeout);
     if (!batch.ok()) {
-      ctx_.log.warn("poll failed", {{"error", batch.error().to_string()}});
+      // The consumer failed for good (the Kafka consumer returns the error again on every later
+      // poll). Records it had fetched in that poll are not committed, and no later commit can
+      // pass them since this member polls no more: the group re-reads them after a restart.
+      ctx_.log.error("poll failed; processor stops consuming",
+                     {{"error", batch.error().to_string()}});
       break;
     }
     for (const auto& tp : consumer_->take_revoked()) {
       owned_.erase(tp.partition);
+      held_.erase(tp.partition);  // its new owner starts from the last commit
       workers_[static_cast<size_t>(tp.partition) % workers_.size()]->push(
           DropPartition{tp.partition});
     }

@@ -23,7 +23,8 @@ namespace envmon::processor {
 // per-station state of that partition (a station always maps to one partition) and its own
 // producer. Outputs go to curated / aggregates / dead-letter; the poller commits a batch's raw
 // offsets only after its worker sent and flushed its outputs (at-least-once; replay is
-// deterministic). One member per process, not one per worker: members of one process joining
+// deterministic). An output the bus refuses for good goes to dead-letter with the reason; a batch
+// whose outputs are still not acknowledged holds its partitions' commits (never a silent loss). One member per process, not one per worker: members of one process joining
 // one by one made the group rebalance at every start (seconds of stall and a partial rebuild).
 class StreamProcessor {
  public:
@@ -44,15 +45,20 @@ class StreamProcessor {
  private:
   struct Worker;
   struct Done {
-    bus::OffsetMap offsets;
-    int64_t messages = 0;
+    bus::OffsetMap offsets;  // the batch's next offsets per partition
+    std::vector<std::pair<int32_t, int64_t>> messages;  // per partition
+    bool sent = false;  // false: its outputs were not all acknowledged, so never committed
   };
   void poll_loop();
   void work_loop(Worker& w);
   void dispatch(std::vector<bus::Message>& batch);
   void handle_batch(Worker& w, std::vector<bus::Message>& batch);
   bool send_all(Worker& w, Output& out);
+  Status send_one(Worker& w, const bus::Message& m);
+  Status dead_letter_refused(Worker& w, const bus::Message& m, const Error& why);
+  Status flush_all(Worker& w);
   void commit_done();
+  void hold(const bus::OffsetMap& offsets);
   bool idle();
 
   ProcessorConfig cfg_;
@@ -70,6 +76,9 @@ class StreamProcessor {
   std::vector<Done> done_;
   int64_t in_flight_ = 0;      // poller thread only
   std::set<int32_t> owned_;    // poller thread only: partitions assigned to this member
+  // Poller thread only: partitions with a batch whose outputs were not acknowledged. Nothing
+  // past that batch is committed while this member owns them, so the group re-reads it.
+  std::set<int32_t> held_;
 };
 
 }  // namespace envmon::processor

@@ -25,17 +25,7 @@ class StreamProcessorTest : public ::testing::Test {
     ++produced_;
   }
   // Everything on `topic`, read by a fresh consumer group.
-  std::vector<bus::Message> drain(bus::Topic topic) {
-    auto c = bus_->consumer("test-" + std::string(bus::topic_name(topic)), {topic});
-    EXPECT_TRUE(c.ok());
-    std::vector<bus::Message> all;
-    for (;;) {
-      auto batch = (*c)->poll(10000, Millis(50));
-      if (!batch.ok() || batch->empty()) break;
-      all.insert(all.end(), batch->begin(), batch->end());
-    }
-    return all;
-  }
+  std::vector<bus::Message> drain(bus::Topic topic) { return testing::read_all(*bus_, topic); }
   int64_t committed_total() {
     int64_t n = 0;
     for (int32_t p = 0; p < bus_->partitions(bus::Topic::raw); ++p) {

@@ -42,4 +42,16 @@ inline bus::Message raw_reading(const std::string& station, const std::string& o
   return m;
 }
 
+// Everything on `topic`, read by a fresh consumer group of its own.
+inline std::vector<bus::Message> read_all(bus::Bus& bus, bus::Topic topic) {
+  auto c = bus.consumer("test-" + std::string(bus::topic_name(topic)), {topic});
+  EXPECT_TRUE(c.ok());
+  std::vector<bus::Message> all;
+  for (;;) {
+    auto batch = (*c)->poll(10000, Millis(50));
+    if (!batch.ok() || batch->empty()) return all;
+    all.insert(all.end(), batch->begin(), batch->end());
+  }
+}
+
 }  // namespace envmon::processor::testing
