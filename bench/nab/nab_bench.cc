@@ -43,7 +43,18 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (detectors.empty()) detectors = nab::detector_names();
+  if (detectors.empty()) {
+    // The series convention applies only to detectors with a value range; the others would
+    // score as under the probation range, so they are left out rather than mislabelled.
+    detectors = params.input_range == nab::InputRange::series ? nab::ranged_detector_names()
+                                                               : nab::detector_names();
+  }
+  for (const auto& name : detectors) {
+    if (auto st = nab::check_detector(name, params); !st.ok()) {
+      std::fprintf(stderr, "bench nab: %s\n", st.error().message().c_str());
+      return 2;
+    }
+  }
   auto corpus = nab::load_corpus(dir);
   if (!corpus.ok()) {
     std::fprintf(stderr, "bench nab: %s\n", corpus.error().to_string().c_str());

@@ -47,11 +47,8 @@ int cmd_eval_anomaly(const std::vector<std::string>& words) {
     return 2;
   }
   const std::string detector = args->get("detector").value_or(eval::nab::kDefaultDetector);
-  const auto names = eval::nab::detector_names();
-  if (std::find(names.begin(), names.end(), detector) == names.end()) {
-    std::cerr << "envmon eval anomaly: unknown detector '" << detector << "' (choices:";
-    for (const auto& n : names) std::cerr << " " << n;
-    std::cerr << ")\n";
+  if (Status ok = eval::nab::check_detector(detector, *params); !ok.ok()) {
+    std::cerr << "envmon eval anomaly: " << ok.error().message() << "\n";
     return 2;
   }
   auto corpus = eval::nab::load_corpus(*args->get("nab"));

@@ -60,6 +60,11 @@ TEST_F(EvalAnomalyCommand, BadArgumentsExitTwoWithTheReason) {
   EXPECT_NE(r.out.find("--input-range: expected probation or series, got 'whole'"),
             std::string::npos)
       << r.out;
+  r = envmon("eval anomaly --nab " + kTiny + " --detector seasonal_zscore --input-range series");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--input-range series: detector 'seasonal_zscore' has no value range"),
+            std::string::npos)
+      << r.out;
 }
 
 // NAB's own convention (each file's min..max given to the detectors) is an explicit option.

@@ -236,6 +236,7 @@ enum class Combine { mean, max };
 struct Component {
   RawFn raw;
   bool is_novelty = false;
+  bool takes_range = false;  // quantises values over a min..max (InputRange applies)
 };
 enum class Suppress { repeats, none };
 struct DetectorDef {
@@ -251,18 +252,29 @@ const std::map<std::string, DetectorDef>& detectors() {
       {"autoencoder", {{{autoencoder_raw}}}},
       {"seasonal_zscore", {{{seasonal_zscore_raw}}}},
       {"ensemble", {{{seasonal_zscore_raw}, {iforest_raw}}, Combine::mean}},
-      {"context", {{{context_raw, true}}}},
-      {"context_zscore", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::mean}},
+      {"context", {{{context_raw, true, true}}}},
+      {"context_zscore", {{{context_raw, true, true}, {seasonal_zscore_raw}}, Combine::mean}},
       {"knn_cad", {{{knn_cad_raw, true}}}},
       {"context_ensemble",
-       {{{context_raw, true}, {seasonal_zscore_raw}, {iforest_raw}}, Combine::mean}},
-      {"context_knn", {{{context_raw, true}, {knn_cad_raw, true}}, Combine::mean}},
-      {"context_zscore_max", {{{context_raw, true}, {seasonal_zscore_raw}}, Combine::max}},
-      {"cad_ose", {{{cad_ose_raw, true}}, Combine::mean, Suppress::none}},
-      {"cad_ose_zscore", {{{cad_ose_raw, true}, {seasonal_zscore_raw}}, Combine::mean}},
-      {"artime", {{{artime_raw, true}}, Combine::mean, Suppress::none}},
+       {{{context_raw, true, true}, {seasonal_zscore_raw}, {iforest_raw}}, Combine::mean}},
+      {"context_knn", {{{context_raw, true, true}, {knn_cad_raw, true}}, Combine::mean}},
+      {"context_zscore_max", {{{context_raw, true, true}, {seasonal_zscore_raw}}, Combine::max}},
+      {"cad_ose", {{{cad_ose_raw, true, true}}, Combine::mean, Suppress::none}},
+      {"cad_ose_zscore", {{{cad_ose_raw, true, true}, {seasonal_zscore_raw}}, Combine::mean}},
+      {"artime", {{{artime_raw, true, true}}, Combine::mean, Suppress::none}},
   };
   return table;
+}
+
+bool takes_input_range(const DetectorDef& def) {
+  return std::any_of(def.parts.begin(), def.parts.end(),
+                     [](const Component& c) { return c.takes_range; });
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
 }
 
 }  // namespace
@@ -270,6 +282,14 @@ const std::map<std::string, DetectorDef>& detectors() {
 std::vector<std::string> detector_names() {
   std::vector<std::string> out;
   for (const auto& [name, def] : detectors()) out.push_back(name);
+  return out;
+}
+
+std::vector<std::string> ranged_detector_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, def] : detectors()) {
+    if (takes_input_range(def)) out.push_back(name);
+  }
   return out;
 }
 
@@ -324,16 +344,26 @@ void suppress_repeats(std::vector<double>& scores, size_t span) {
   if (span > 0) keep_rising_edges(scores, span);
 }
 
-Result<std::vector<double>> run_detector(const std::string& name, const Series& s,
-                                         const DetectorParams& params) {
+Status check_detector(const std::string& name, const DetectorParams& params) {
   const auto it = detectors().find(name);
   if (it == detectors().end()) {
-    std::string names;
-    for (const auto& n : detector_names()) names += (names.empty() ? "" : ", ") + n;
     return Error(Errc::invalid_argument,
-                 "unknown detector '" + name + "' (choices: " + names + ")");
+                 "unknown detector '" + name + "' (choices: " + joined(detector_names()) + ")");
   }
-  const DetectorDef& def = it->second;
+  // A convention the detector cannot follow is an error, not a figure mislabelled as NAB's.
+  if (params.input_range == InputRange::series && !takes_input_range(it->second)) {
+    return Error(Errc::invalid_argument,
+                 "--input-range series: detector '" + name +
+                     "' has no value range to set (detectors with one: " +
+                     joined(ranged_detector_names()) + ")");
+  }
+  return ok_status();
+}
+
+Result<std::vector<double>> run_detector(const std::string& name, const Series& s,
+                                         const DetectorParams& params) {
+  ENVMON_TRY(check_detector(name, params));
+  const DetectorDef& def = detectors().at(name);
   std::vector<double> out(s.size(), 0.0);
   const double share = 1.0 / static_cast<double>(def.parts.size());
   for (const Component& part : def.parts) {

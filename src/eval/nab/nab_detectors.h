@@ -44,8 +44,15 @@ struct DetectorParams {
 };
 
 std::vector<std::string> detector_names();  // sorted; src/eval/nab/README.md lists them
+// The detectors that quantise over a value range (InputRange applies to them only); any other
+// detector run with InputRange::series is an error naming it.
+std::vector<std::string> ranged_detector_names();
 
-// Scores one series with the named detector; an unknown name is an error listing the names.
+// An unknown name (the error lists the names), or InputRange::series for a detector without a
+// value range (the error names it and those with one), is an error.
+Status check_detector(const std::string& name, const DetectorParams& params);
+
+// Scores one series with the named detector; check_detector's errors first.
 Result<std::vector<double>> run_detector(const std::string& name, const Series& s,
                                          const DetectorParams& params);
 

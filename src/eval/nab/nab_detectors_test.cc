@@ -62,8 +62,22 @@ TEST(NabDetectorsTest, TheSeriesRangeReachesOnlyTheQuantisingDetectors) {
   for (const char* name : {"context", "cad_ose", "artime"}) {
     EXPECT_NE(*run_detector(name, s, DetectorParams{}), *run_detector(name, s, series)) << name;
   }
-  EXPECT_EQ(*run_detector("seasonal_zscore", s, DetectorParams{}),
-            *run_detector("seasonal_zscore", s, series));
+  const auto ranged = ranged_detector_names();
+  EXPECT_NE(std::find(ranged.begin(), ranged.end(), "context_zscore"), ranged.end());
+  EXPECT_EQ(std::find(ranged.begin(), ranged.end(), "seasonal_zscore"), ranged.end());
+}
+
+// A detector without a value range does not silently ignore the series convention: the error
+// names it and the detectors that have one.
+TEST(NabDetectorsTest, TheSeriesRangeOnADetectorWithoutOneIsAnError) {
+  DetectorParams series;
+  series.input_range = InputRange::series;
+  const auto r = run_detector("seasonal_zscore", synthetic(), series);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find("detector 'seasonal_zscore' has no value range"),
+            std::string::npos)
+      << r.error().message();
+  EXPECT_NE(r.error().message().find("artime"), std::string::npos) << r.error().message();
 }
 
 TEST(NabDetectorsTest, TheDefaultFindsTheSpikeWithoutFiringInQuietRows) {
