@@ -76,7 +76,9 @@ inline void figure(const char* name, double value, const char* unit) {
 inline double process_cpu_secs() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  const auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  const auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return secs(u.ru_utime) + secs(u.ru_stime);
 }
 

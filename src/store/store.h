@@ -34,9 +34,12 @@ struct Bucket {
   int64_t count = 0;
 };
 
-// Everything the store sink writes in one transaction. Writes are idempotent upserts keyed by
+// Everything the store sink writes in one write(). Writes are idempotent upserts keyed by
 // (station, metric, observed_at, source) and (station, metric, bucket_start, source): writing
-// the same batch twice changes nothing.
+// the same batch twice changes nothing. A backend may commit a large batch in several
+// transactions (PostgreSQL splits it by station, each station's rows, latest and progress in
+// one); write() succeeds only when all committed, and after a failure the sink's retry of the
+// whole batch converges to the same result as one successful write.
 struct WriteBatch {
   std::vector<Reading> readings;        // curated readings (enriched, flagged)
   std::vector<Aggregate> aggregates;    // hourly aggregates, later revisions replace earlier

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_conn.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -201,17 +202,16 @@ Result<PgPool::Lease> PgPool::acquire() {
 }
 
 std::optional<PgPool::Lease> PgPool::try_acquire() {
-  std::unique_ptr<PgConnection> c;
-  {
-    std::lock_guard lock(mutex_);
-    if (!open_ || idle_.empty()) return std::nullopt;
-    c = std::move(idle_.back());
-    idle_.pop_back();
-    ++leased_;
-  }
-  auto l = lease(std::move(c));
-  if (!l.ok()) return std::nullopt;
-  return std::move(*l);
+  std::lock_guard lock(mutex_);
+  if (!open_) return std::nullopt;
+  // Only a connected slot: connecting could wait up to connect_timeout_secs.
+  auto usable = std::find_if(idle_.begin(), idle_.end(),
+                             [](const auto& c) { return c && !c->broken(); });
+  if (usable == idle_.end()) return std::nullopt;
+  std::unique_ptr<PgConnection> c = std::move(*usable);
+  idle_.erase(usable);
+  ++leased_;
+  return Lease(*this, std::move(c));
 }
 
 Result<PgPool::Lease> PgPool::lease(std::unique_ptr<PgConnection> c) {

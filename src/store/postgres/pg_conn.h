@@ -113,7 +113,7 @@ class PgPool {
 
   void configure(std::string dsn, std::string password, int64_t size, int64_t timeout_secs);
   Result<Lease> acquire();
-  // A lease only if a slot is idle now and its connection is (or can be made) usable.
+  // A lease only if an idle slot holds a live connection now; never connects, never waits.
   std::optional<Lease> try_acquire();
   // Waits for leased connections, then closes all; acquire() fails afterwards.
   void close();

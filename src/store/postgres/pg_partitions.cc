@@ -162,26 +162,35 @@ Result<RetentionReport> PgStore::apply_retention(Timestamp raw_before) {
 
 namespace {
 
-// A partition whose rows already lie in series order (written in large batches, which the
-// writer sorts by primary key) gains nothing from CLUSTER: ANALYZE's physical-order correlation
-// of station_id tells (near 1 when sorted, near 0 when small batches interleave every station).
-constexpr double kSeriesOrderedCorrelation = 0.8;
+// Whether a partition's series are scattered over many more heap pages than their rows need:
+// the heap pages a sample of its series (those of its first rows) sit on, against the fewest
+// that could hold their rows (rows per page from ANALYZE). Rows written in small batches, every
+// series interleaved, score near a row per page; a partition written in batches of a series'
+// whole day scores near 1 and is left as it is. (ANALYZE's physical-order correlation, used
+// before, misses the common case: sorted batches repeat the key order once per batch.)
+constexpr double kScatteredPagesPerNeeded = 2.0;
 
-Result<bool> in_series_order(PgConnection& tx, const std::string& partition) {
+Result<bool> scattered(PgConnection& tx, const std::string& partition) {
   ENVMON_TRY(tx.exec("ANALYZE " + partition));
-  auto r = tx.query("SELECT coalesce(max(abs(correlation)), 1) FROM pg_stats WHERE "
-                    "schemaname = current_schema() AND tablename = $1 AND attname = 'station_id'",
-                    Params().add(partition));
+  auto r = tx.query(
+      "WITH sample AS (SELECT DISTINCT series_id FROM (SELECT series_id FROM " + partition +
+          " LIMIT 2000) f LIMIT 8), per AS (SELECT m.series_id, count(*) AS n, "
+          "count(DISTINCT (m.ctid::text::point)[0]) AS pages FROM " + partition +
+          " m JOIN sample USING (series_id) GROUP BY m.series_id), "
+          "fill AS (SELECT reltuples / greatest(relpages, 1) AS per_page FROM pg_class "
+          "WHERE oid = $1::regclass) SELECT coalesce(sum(pages), 0), coalesce(sum(ceil(n / "
+          "greatest(per_page, 1))), 0) FROM per, fill",
+      Params().add(partition));
   if (!r.ok()) return r.error();
-  return r->real(0, 0) >= kSeriesOrderedCorrelation;
+  return r->real(0, 0) > kScatteredPagesPerNeeded * r->real(0, 1);
 }
 
 }  // namespace
 
 // Rows arrive time-ordered with every station interleaved (sorted only within a batch), so with
 // small batches a week of one series sits on ~1,000 heap pages. Once a partition is closed (its
-// end passed) it is rewritten in primary-key order, once, unless it is in series order already;
-// late rows into it later are merely appended.
+// end passed) it is rewritten in primary-key order, once, when its series are scattered; late
+// rows into it later are merely appended.
 Status PgStore::cluster_closed_partitions(PgConnection& c, int64_t now_ms) {
   if (timescale_) return ok_status();  // compression's segmentby does the same
   std::vector<int64_t> closed;
@@ -198,9 +207,9 @@ Status PgStore::cluster_closed_partitions(PgConnection& c, int64_t now_ms) {
     const std::string name = partition_name(start);
     if (clustered.contains(name)) continue;
     Status s = in_transaction(c, [&](PgConnection& tx) -> Status {
-      auto ordered = in_series_order(tx, name);
-      if (!ordered.ok()) return ordered.error();
-      if (!*ordered) ENVMON_TRY(tx.exec("CLUSTER " + name + " USING " + name + "_pkey"));
+      auto spread = scattered(tx, name);
+      if (!spread.ok()) return spread.error();
+      if (*spread) ENVMON_TRY(tx.exec("CLUSTER " + name + " USING " + name + "_pkey"));
       return tx.command("INSERT INTO partition_maintenance (partition) VALUES ($1) "
                         "ON CONFLICT DO NOTHING", Params().add(name));
     });

@@ -29,6 +29,7 @@ Status PgStore::open() {
     if (timescale_) return ok_status();
     ENVMON_TRY(load_partitions(**c));
   }
+  ENVMON_TRY(connect_writers());
   const Timestamp now = SystemClock().now();
   return ensure_partitions(now - Millis(partition_width_ms()),
                            now + Millis(partition_width_ms() * config_.partitions_ahead));
@@ -44,6 +45,18 @@ Result<bool> PgStore::detect_timescale(PgConnection& c) {
                  "store.postgres.timescale is 'on' but the server has no timescaledb extension");
   }
   return false;
+}
+
+// A write takes its further connections only when idle and connected (try_acquire never
+// connects): they are connected here, all held at once so each is a different slot.
+Status PgStore::connect_writers() {
+  std::vector<PgPool::Lease> held;
+  for (int64_t i = 0; i < std::min(config_.write_connections, config_.pool_size); ++i) {
+    auto c = pool_.acquire();
+    if (!c.ok()) return c.error();
+    held.push_back(std::move(*c));
+  }
+  return ok_status();
 }
 
 void PgStore::close() { pool_.close(); }

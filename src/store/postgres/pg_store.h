@@ -4,15 +4,20 @@
 #include <set>
 
 #include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_series.h"
 #include "store/postgres/pg_store_config.h"
 #include "store/store.h"
 
 namespace envmon::store::postgres {
 
-// PostgreSQL: a pool of connections shared by writes and queries. A write encodes the batch as
-// binary COPY streams into session-local staging tables and merges them with ON CONFLICT, split
-// by station over up to `write_connections` connections, one transaction each (pg_write.cc), so
-// a replayed batch changes nothing and COPY speed is kept.
+// PostgreSQL: a pool of connections shared by writes and queries. A write sends the batch as
+// binary COPY streams, new rows straight into `measurements`, rows that may exist through
+// session-local staging tables and an ON CONFLICT merge, split by station over up to
+// `write_connections` connections, one transaction each (pg_write.cc), so a replayed batch
+// changes nothing and COPY speed is kept.
+// The session's staging tables (pg_write.cc), created once per connection.
+Status prepare_staging(PgConnection& c);
+
 class PgStore final : public Store {
  public:
   explicit PgStore(PgStoreConfig config) : config_(std::move(config)) {}
@@ -48,6 +53,7 @@ class PgStore final : public Store {
 
  private:
   Result<bool> detect_timescale(PgConnection& c);
+  Status connect_writers();
   Status ensure_partitions_for(const WriteBatch& batch);
   Status load_partitions(PgConnection& c);
   Result<int64_t> drop_raw_before(PgConnection& c, int64_t horizon_ms);
@@ -59,6 +65,7 @@ class PgStore final : public Store {
 
   PgStoreConfig config_;
   PgPool pool_;
+  SeriesRegistry series_;
   int migrations_applied_ = 0;
   bool timescale_ = false;
   std::mutex partitions_mutex_;

@@ -17,7 +17,7 @@ const config::Schema<PgStoreConfig>& pg_store_schema() {
         .integer("write_connections", &PgStoreConfig::write_connections, 2, "connections", 1,
                  64, "A batch of at least 5,000 rows per connection is split by station over "
                  "this many idle pooled connections, each share its own transaction (the write "
-                 "is acknowledged when all committed)")
+                 "is acknowledged when all committed); at most pool_size")
         .integer("connect_timeout_secs", &PgStoreConfig::connect_timeout_secs, 5, "s", 1, 300,
                  "How long one connection attempt waits before the write is retried")
         .enumeration("partition_interval", &PgStoreConfig::partition_interval,
@@ -56,6 +56,13 @@ Result<PgStoreConfig> parse_pg_store_config(const config::Node& settings) {
   if (out.dsn.find("password=") != std::string::npos) {
     return settings.child("dsn").error(Errc::config_bad_value,
                                        "must not carry the password; use the password key");
+  }
+  // A write holds its connections at once: more than the pool has could never be had.
+  if (out.write_connections > out.pool_size) {
+    return settings.child("write_connections")
+        .error(Errc::config_bad_value,
+               "write_connections (" + std::to_string(out.write_connections) +
+                   ") must not exceed pool_size (" + std::to_string(out.pool_size) + ")");
   }
   return out;
 }

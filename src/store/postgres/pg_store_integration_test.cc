@@ -11,7 +11,10 @@
 #include "bus/memory/memory_bus.h"
 #include "model/codec.h"
 #include "sinks/store_sink.h"
+#include "store/batch_reduce.h"
 #include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_series.h"
 #include "store/postgres/pg_sql.h"
 #include "store/postgres/pg_store.h"
 #include "store/testing/store_contract.h"
@@ -99,7 +102,7 @@ TEST_F(PgStoreTest, MigratesOnceAndCreatesPartitionsAheadAndOnDemand) {
   one.pool_size = 1;  // open() and retention never hold two connections at once
   auto s = open_store(one);
   EXPECT_FALSE(s->timescale());  // Debian's PostgreSQL has no TimescaleDB
-  EXPECT_EQ(s->migrations_applied(), 3);
+  EXPECT_EQ(s->migrations_applied(), 4);
   const int64_t ahead = scalar(
       "SELECT count(*) FROM pg_inherits WHERE inhparent = 'measurements'::regclass");
   EXPECT_GE(ahead, 8);  // yesterday's, today's and seven ahead
@@ -172,7 +175,8 @@ TEST_F(PgStoreTest, LargeBatchSplitsByStationAndStaysIdempotent) {
   b.readings.push_back(contract_reading("st0", kContractT0 + Seconds(300) * 100, 1, 2));
   ASSERT_TRUE(s->write(b).ok());
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 10002);
-  EXPECT_EQ(scalar("SELECT count(*) FROM measurements WHERE metric = 'pm25' AND value < 1000"), 1);
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM measurements_named WHERE metric = 'pm25' AND value < 1000"), 1);
   const std::string newest_xid = "SELECT max(xmin::text::int8) FROM measurements";
   const int64_t before = scalar(newest_xid);
   ASSERT_TRUE(s->write(b).ok());
@@ -184,6 +188,94 @@ TEST_F(PgStoreTest, LargeBatchSplitsByStationAndStaysIdempotent) {
   auto single = open_store(one);
   ASSERT_TRUE(single->write(b).ok());
   EXPECT_EQ(scalar("SELECT count(DISTINCT xmin::text) FROM measurements"), 1);
+}
+
+// A restarted writer reads each series' newest stored row back (from `latest`): rows at or
+// before it may exist and go straight to the merge, later ones by plain COPY; a commit raises it.
+TEST_F(PgStoreTest, SeriesRegistryTellsRowsThatMayExistFromNewOnes) {
+  auto s = open_store();
+  WriteBatch stored;
+  for (int k = 0; k < 3; ++k)
+    stored.readings.push_back(contract_reading("delhi", kContractT0 + Seconds(300) * k, k, k));
+  ASSERT_TRUE(s->write(stored).ok());
+  auto c = PgConnection::connect(test_config().dsn, test_config().password, 2);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(prepare_staging(**c).ok());
+  SeriesRegistry restarted;
+  WriteBatch next = stored;
+  next.readings.push_back(contract_reading("delhi", kContractT0 + Seconds(300) * 3, 3, 3));
+  next.readings.push_back(contract_reading("tokyo", kContractT0, 1, 1));
+  auto rows = restarted.resolve(**c, unique_rows(next, 0, next.readings.size()));
+  ASSERT_TRUE(rows.ok()) << rows.error().to_string();
+  ASSERT_EQ(rows->size(), 10u);
+  for (const SeriesRow& r : *rows) {
+    SCOPED_TRACE(std::string(r.ref.reading->station.id.get()) + " " + std::to_string(r.at_ms));
+    EXPECT_EQ(r.maybe_stored, r.ref.reading->station.id.get() == "delhi" &&
+                                  r.ref.reading->observed_at <= kContractT0 + Seconds(600));
+    EXPECT_EQ(r.series, scalar("SELECT id FROM series WHERE station_id = '" +
+                               std::string(r.ref.reading->station.id.get()) + "' AND metric = '" +
+                               std::string(metric_id(r.ref.measurement->metric)) + "'"));
+  }
+  restarted.committed(*rows);
+  auto again = restarted.resolve(**c, unique_rows(next, 0, next.readings.size()));
+  ASSERT_TRUE(again.ok());
+  for (const SeriesRow& r : *again) EXPECT_TRUE(r.maybe_stored);
+  EXPECT_EQ(scalar("SELECT count(*) FROM series"), 4);
+}
+
+// A database of schema version 3 (text-keyed measurements) moves to series ids on open: same
+// partitions, same rows, read back through the API's queries and the named view.
+TEST_F(PgStoreTest, MigrationMovesTextKeyedRowsToSeriesIds) {
+  ASSERT_TRUE(admin_->exec("CREATE TABLE schema_migrations (version int4 PRIMARY KEY, name text "
+                           "NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").ok());
+  for (const PgMigration& m : pg_migrations()) {
+    if (m.version > 3) continue;
+    ASSERT_TRUE(admin_->exec(std::string(m.native)).ok()) << m.name;
+    ASSERT_TRUE(admin_->command("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                                Params().add(int64_t{m.version}).add(std::string(m.name))).ok());
+  }
+  ASSERT_TRUE(admin_->exec(
+      "CREATE TABLE measurements_p20200101 PARTITION OF measurements FOR VALUES FROM "
+      "('2020-01-01T00:00:00Z') TO ('2020-01-02T00:00:00Z');"
+      "INSERT INTO measurements VALUES "
+      "('delhi', 'pm25', '2020-01-01T01:00:00Z', 'sim', 42, NULL, 0, '2020-01-01T01:00:05Z'),"
+      "('delhi', 'pm25', '2020-01-01T01:05:00Z', 'sim', 43, 430, 1, '2020-01-01T01:05:05Z'),"
+      "('delhi', 'temperature', '2020-01-01T01:00:00Z', 'sim', 21, NULL, 0, "
+      "'2020-01-01T01:00:05Z')").ok());
+  auto s = open_store();
+  EXPECT_EQ(s->migrations_applied(), 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200101"), 3);
+  EXPECT_EQ(scalar("SELECT count(*) FROM series"), 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '%v3%'"), 0);
+  EXPECT_EQ(scalar("SELECT sum(value) FROM measurements_named WHERE metric = 'pm25'"), 85);
+  const Timestamp t = from_unix_ms(1577840400000);  // 2020-01-01T01:00Z
+  auto rows = s->range("delhi", Metric::pm25, t, t + Seconds(3600), 10);
+  ASSERT_TRUE(rows.ok()) << rows.error().to_string();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(rows->at(1).value, 43);
+  EXPECT_EQ(rows->at(1).raw, 430);
+  // The moved rows are keys like any other: a replay changes nothing, a new row is added.
+  WriteBatch b;
+  b.readings.push_back(contract_reading("delhi", t, 21, 42));
+  b.readings.front().ingested_at = t + Seconds(5);
+  b.readings.push_back(contract_reading("delhi", t + Seconds(600), 22, 44));
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 5);
+  EXPECT_EQ(scalar("SELECT count(*) FROM series"), 2);
+}
+
+// try_acquire never connects (that could wait connect_timeout_secs): it takes only an idle slot
+// that holds a live connection.
+TEST_F(PgStoreTest, PoolTryAcquireTakesOnlyAConnectedSlot) {
+  PgPool pool;
+  pool.configure(test_config().dsn, test_config().password, 2, 2);
+  EXPECT_FALSE(pool.try_acquire().has_value());
+  { ASSERT_TRUE(pool.acquire().ok()); }  // connects one slot and gives it back
+  auto taken = pool.try_acquire();
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_FALSE(pool.try_acquire().has_value());  // the other slot is still unconnected
+  taken.reset();
+  pool.close();
 }
 
 // Retention clusters a closed partition written in small batches (every station interleaved)
@@ -272,7 +364,7 @@ TEST_F(PgStoreTest, PsqlReadsTheTables) {
   ASSERT_TRUE(s->upsert_stations({{"delhi", "Delhi", 28.6, 77.2, "Asia/Kolkata", "south-asia"}}).ok());
   const std::string out = server(
       "psql -tA -F, -c \"SELECT s.name, m.metric, count(*), sum(m.value), min(m.observed_at) "
-      "FROM measurements m JOIN stations s ON s.id = m.station_id GROUP BY 1, 2 ORDER BY 2\"");
+      "FROM measurements_named m JOIN stations s ON s.id = m.station_id GROUP BY 1, 2 ORDER BY 2\"");
   EXPECT_EQ(out,
             "Delhi,pm25,10,90,2026-01-01 00:00:00+00\n"
             "Delhi,temperature,10,45,2026-01-01 00:00:00+00\n");
@@ -319,7 +411,8 @@ TEST_F(PgStoreTest, ServerRestartMidWriteLosesAndDoublesNothing) {
   ASSERT_TRUE(c.ok()) << c.error().to_string();
   admin_ = std::move(*c);
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 2 * kReadings);
-  EXPECT_EQ(scalar("SELECT count(DISTINCT (station_id, metric, observed_at)) FROM measurements"),
+  EXPECT_EQ(scalar("SELECT count(DISTINCT (station_id, metric, observed_at)) "
+                   "FROM measurements_named"),
             2 * kReadings);
   auto sum = admin_->query("SELECT sum(value) FROM measurements", Params());
   ASSERT_TRUE(sum.ok());

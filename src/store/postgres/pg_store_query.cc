@@ -17,13 +17,16 @@ namespace {
   " < " ENVMON_PG_TS("$4")
 #define HOURLY_STATS "sum(mean * count) / sum(count), min(min), max(max), sum(count)"
 #define HOURLY_VALID "bucket_secs = 3600 AND count > 0 AND mean IS NOT NULL"
+// Raw rows are keyed by series id (pg_series.h); the column names of the two tables differ.
+#define NAMED_MEASUREMENTS "measurements JOIN series ON id = series_id"
 
 constexpr const char* kStationsSql =
     "SELECT id, name, lat, lon, timezone, region FROM stations ORDER BY id";
 constexpr const char* kLatestSql =
     "SELECT " OBS_COLUMNS " FROM latest WHERE station_id = $1 ORDER BY metric, source";
-constexpr const char* kRangeSql = "SELECT " OBS_COLUMNS " FROM measurements WHERE " SERIES_WHERE(
-    "observed_at") " ORDER BY observed_at, source LIMIT $5";
+constexpr const char* kRangeSql = "SELECT " OBS_COLUMNS " FROM " NAMED_MEASUREMENTS
+                                  " WHERE " SERIES_WHERE("observed_at")
+                                  " ORDER BY observed_at, source LIMIT $5";
 constexpr const char* kBucketsFromAggregatesSql =
     "SELECT " ENVMON_PG_MS("bucket_start") " / $5 * $5 AS b, " HOURLY_STATS
     " FROM aggregates_hourly WHERE " SERIES_WHERE("bucket_start") " AND " HOURLY_VALID
@@ -31,7 +34,7 @@ constexpr const char* kBucketsFromAggregatesSql =
 // Raw rows after the horizon ($6), hourly aggregates before it: no gap across retention.
 constexpr const char* kBucketsFromRowsSql =
     "SELECT " ENVMON_PG_MS("observed_at") " / $5 * $5 AS b, avg(value), min(value), max(value), "
-    "count(value) FROM measurements WHERE " SERIES_WHERE("observed_at")
+    "count(value) FROM " NAMED_MEASUREMENTS " WHERE " SERIES_WHERE("observed_at")
     " AND observed_at >= " ENVMON_PG_TS("$6") " AND value IS NOT NULL GROUP BY b "
     "UNION ALL SELECT " ENVMON_PG_MS("bucket_start") ", " HOURLY_STATS
     " FROM aggregates_hourly WHERE " SERIES_WHERE("bucket_start")

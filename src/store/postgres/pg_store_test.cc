@@ -1,9 +1,14 @@
 // Unit tests of the PostgreSQL backend that need no server: the PGCOPY encoder, the SQLSTATE
-// classification, the config schema.
+// classification, the config schema, running a write's shares.
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <system_error>
 
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_copy.h"
+#include "store/postgres/pg_parallel.h"
 #include "store/postgres/pg_store_config.h"
 
 namespace envmon::store::postgres {
@@ -90,6 +95,46 @@ TEST(PgStoreConfigTest, RejectsMalformedSettingsNamingTheKey) {
         << cfg.error().to_string();
     EXPECT_EQ(cfg.error().to_string().find("hunter2"), std::string::npos);
   }
+}
+
+TEST(PgStoreConfigTest, WriteConnectionsBeyondThePoolAreRejectedNamingBothKeys) {
+  auto node = config::load_text("pool_size: 2\nwrite_connections: 3\n", "t.yaml");
+  ASSERT_TRUE(node.ok());
+  auto cfg = parse_pg_store_config(*node);
+  ASSERT_FALSE(cfg.ok());
+  const std::string msg = cfg.error().to_string();
+  EXPECT_NE(msg.find("t.yaml:2"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("write_connections (3) must not exceed pool_size (2)"), std::string::npos)
+      << msg;
+  auto equal = config::load_text("pool_size: 2\nwrite_connections: 2\n", "t.yaml");
+  ASSERT_TRUE(equal.ok());
+  EXPECT_TRUE(parse_pg_store_config(*equal).ok());
+}
+
+// A share whose thread cannot be started runs on the calling thread; the first failure by
+// share number is the result, and every share ran.
+TEST(PgWriteSharesTest, ShareWithoutAThreadRunsOnTheCallingThread) {
+  const auto no_threads = [](auto&&) -> std::future<Status> {
+    throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+  };
+  std::vector<int> ran(3, 0);
+  Status s = run_shares(
+      3,
+      [&](size_t i) -> Status {
+        ++ran[i];
+        if (i == 0) return ok_status();
+        return Error(Errc::store_io, "share " + std::to_string(i), Retryable::yes);
+      },
+      no_threads);
+  EXPECT_EQ(ran, std::vector<int>({1, 1, 1}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message(), "share 1");
+  std::atomic<int> threaded{0};
+  EXPECT_TRUE(run_shares(4, [&](size_t) {
+                ++threaded;
+                return ok_status();
+              }).ok());
+  EXPECT_EQ(threaded.load(), 4);
 }
 
 TEST(PgStoreConfigTest, PasswordIsSecretAndRetentionPolicyFollowsTheConfig) {

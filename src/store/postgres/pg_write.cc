@@ -1,14 +1,16 @@
 // Write path of PgStore: a batch is reduced in memory (one row per key, the newest per series and
-// per station), split by station over up to `write_connections` pooled connections, and each
-// share is written in its own transaction: binary COPY into session-local staging tables, then
-// a plain INSERT (all keys new, the common case) or the idempotent ON CONFLICT merge.
+// per station), its series resolved to ids (pg_series.h), split by station over up to
+// `write_connections` pooled connections, and each share is written in its own transaction:
+// rows after their series' newest stored one by binary COPY straight into `measurements`, the
+// others (and everything else) by binary COPY into session-local staging tables and the
+// idempotent ON CONFLICT merge.
 #include <algorithm>
 #include <functional>
-#include <future>
 #include <optional>
 
 #include "store/batch_reduce.h"
 #include "store/postgres/pg_copy.h"
+#include "store/postgres/pg_parallel.h"
 #include "store/postgres/pg_store.h"
 
 namespace envmon::store::postgres {
@@ -18,9 +20,13 @@ namespace {
 constexpr const char* kStagingSql = R"sql(
 SET temp_buffers = '64MB';
 CREATE TEMP TABLE IF NOT EXISTS stage_measurements (
+  series_id int4, observed_at timestamptz, value float8, raw float8, flags int4,
+  ingested_at timestamptz) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_latest (
   station_id text, metric text, observed_at timestamptz, source text, value float8, raw float8,
   flags int4, ingested_at timestamptz) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS stage_latest (LIKE stage_measurements) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_series (station_id text, metric text, source text)
+  ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS stage_progress (
   source text, station_id text, max_ingested_at timestamptz) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS stage_aggregates (
@@ -32,16 +38,16 @@ CREATE TEMP TABLE IF NOT EXISTS stage_dead_letters (
   at timestamptz) ON COMMIT DELETE ROWS;
 )sql";
 
-// New rows (the common case) are COPYed straight into measurements, as fast as a plain COPY;
-// when any key exists already (a replay, a revision) that fails on the first one and the rows
-// go through the staging table and the merge instead.
+// Rows after their series' newest stored one (the common case) are COPYed straight into
+// measurements, as fast as a plain COPY; when one exists all the same (another writer got
+// there first) that fails and those rows go through the staging table and the merge too.
 constexpr const char* kCopyNewMeasurements = "COPY measurements FROM STDIN (FORMAT binary)";
 constexpr const char* kUniqueViolation = "23505";
 
 // Merges: an unchanged row is not rewritten (IS DISTINCT FROM), so a replay writes nothing.
 constexpr const char* kMergeMeasurements =
     "INSERT INTO measurements AS m SELECT * FROM stage_measurements "
-    "ON CONFLICT (station_id, metric, observed_at, source) DO UPDATE SET value = excluded.value, "
+    "ON CONFLICT (series_id, observed_at) DO UPDATE SET value = excluded.value, "
     "raw = excluded.raw, flags = excluded.flags, ingested_at = excluded.ingested_at "
     "WHERE (m.value, m.raw, m.flags, m.ingested_at) IS DISTINCT FROM "
     "(excluded.value, excluded.raw, excluded.flags, excluded.ingested_at)";
@@ -72,7 +78,7 @@ constexpr const char* kMergeDeadLetters =
     "INSERT INTO dead_letters (stage, error_code, reason, topic, key, payload, at) "
     "SELECT * FROM stage_dead_letters ON CONFLICT DO NOTHING";
 
-void encode_row(CopyEncoder& e, const Reading& r, const Measurement& m) {
+void encode_latest_row(CopyEncoder& e, const Reading& r, const Measurement& m) {
   e.begin_row(8);
   e.text(r.station.id.get());
   e.text(metric_id(m.metric));
@@ -85,10 +91,28 @@ void encode_row(CopyEncoder& e, const Reading& r, const Measurement& m) {
   e.count_row();
 }
 
-std::string encode_measurements(const std::vector<RowRef>& rows) {
+std::string encode_latest(const std::vector<RowRef>& rows) {
   CopyEncoder e;
-  for (const RowRef& row : rows) encode_row(e, *row.reading, *row.measurement);
+  for (const RowRef& row : rows) encode_latest_row(e, *row.reading, *row.measurement);
   return e.finish();
+}
+
+// The rows of `rows` whose maybe_stored is `maybe`, as measurements' columns.
+std::string encode_measurements(const std::vector<SeriesRow>& rows, bool maybe) {
+  CopyEncoder e;
+  for (const SeriesRow& row : rows) {
+    if (row.maybe_stored != maybe) continue;
+    const Measurement& m = *row.ref.measurement;
+    e.begin_row(6);
+    e.int4(row.series);
+    e.timestamptz(row.ref.reading->observed_at);
+    e.float8(m.value);
+    e.float8(m.raw);
+    e.int4(m.flags);
+    e.timestamptz(row.ref.reading->ingested_at);
+    e.count_row();
+  }
+  return e.rows() == 0 ? std::string() : e.finish();
 }
 
 std::string encode_progress(const std::vector<const Reading*>& readings) {
@@ -137,15 +161,30 @@ std::string encode_dead_letters(const std::vector<DeadLetter>& dead_letters) {
   return e.finish();
 }
 
-// Measurements: binary COPY straight into the table, or into staging and the merge.
-Status copy_measurements(PgConnection& c, const std::string& data) {
-  ENVMON_TRY(c.exec("SAVEPOINT fresh"));
-  auto fresh = c.copy_in_tolerating(kCopyNewMeasurements, data, kUniqueViolation);
-  if (!fresh.ok()) return fresh.error();
-  if (*fresh) return c.exec("RELEASE SAVEPOINT fresh");
-  ENVMON_TRY(c.exec("ROLLBACK TO SAVEPOINT fresh"));
-  ENVMON_TRY(c.copy_in("COPY stage_measurements FROM STDIN (FORMAT binary)", data));
-  return c.exec(kMergeMeasurements);
+constexpr const char* kCopyStageMeasurements = "COPY stage_measurements FROM STDIN (FORMAT binary)";
+
+// Measurements: `fresh` (rows after their series' newest stored one) by binary COPY straight
+// into the table, `maybe` (rows that may exist) into staging and the merge; fresh rows go
+// there too when one of them existed after all. Empty strings: no such rows.
+Status copy_measurements(PgConnection& c, const std::string& fresh, const std::string& maybe) {
+  bool staged = false;
+  if (!fresh.empty()) {
+    ENVMON_TRY(c.exec("SAVEPOINT fresh"));
+    auto copied = c.copy_in_tolerating(kCopyNewMeasurements, fresh, kUniqueViolation);
+    if (!copied.ok()) return copied.error();
+    if (*copied) {
+      ENVMON_TRY(c.exec("RELEASE SAVEPOINT fresh"));
+    } else {
+      ENVMON_TRY(c.exec("ROLLBACK TO SAVEPOINT fresh"));
+      ENVMON_TRY(c.copy_in(kCopyStageMeasurements, fresh));
+      staged = true;
+    }
+  }
+  if (!maybe.empty()) {
+    ENVMON_TRY(c.copy_in(kCopyStageMeasurements, maybe));
+    staged = true;
+  }
+  return staged ? c.exec(kMergeMeasurements) : ok_status();
 }
 
 // COPY `data` into `stage` and run `merge`; nothing when there are no rows.
@@ -163,7 +202,8 @@ constexpr size_t kMinRowsPerShard = 5000;
 // touch disjoint keys (no lock waits between them) and each station's rows, latest and
 // progress commit together.
 struct Shard {
-  std::vector<RowRef> rows, latest;
+  std::vector<SeriesRow> rows;
+  std::vector<RowRef> latest;
   std::vector<const Reading*> progress;
   std::vector<const Aggregate*> aggregates;
   const std::vector<DeadLetter>* dead_letters = nullptr;  // all in the first share
@@ -177,11 +217,11 @@ size_t shard_of(std::string_view station, size_t shards) {
   return std::hash<std::string_view>()(station) % shards;
 }
 
-std::vector<Shard> split(const WriteBatch& batch, size_t shards) {
+std::vector<Shard> split(const WriteBatch& batch, std::vector<SeriesRow> rows, size_t shards) {
   const size_t n = batch.readings.size();
   if (shards == 1) {  // the usual batch: the reductions are the share, not copied into it
     std::vector<Shard> one(1);
-    one.front().rows = unique_rows(batch, 0, n);
+    one.front().rows = std::move(rows);
     one.front().latest = newest_per_series(batch, 0, n);
     one.front().progress = newest_ingest_per_station(batch, 0, n);
     one.front().aggregates = unique_aggregates(batch.aggregates);
@@ -189,8 +229,8 @@ std::vector<Shard> split(const WriteBatch& batch, size_t shards) {
     return one;
   }
   std::vector<Shard> out(shards);
-  for (const RowRef& r : unique_rows(batch, 0, n))
-    out[shard_of(r.reading->station.id.get(), shards)].rows.push_back(r);
+  for (const SeriesRow& r : rows)
+    out[shard_of(r.ref.reading->station.id.get(), shards)].rows.push_back(r);
   for (const RowRef& r : newest_per_series(batch, 0, n))
     out[shard_of(r.reading->station.id.get(), shards)].latest.push_back(r);
   for (const Reading* r : newest_ingest_per_station(batch, 0, n))
@@ -201,22 +241,6 @@ std::vector<Shard> split(const WriteBatch& batch, size_t shards) {
   return out;
 }
 
-// The primary key's order (byte order, as under the C collation the bundled server uses):
-// consecutive index insertions land on the same leaf pages, which costs the server about a
-// third less CPU than the arrival order (time-major, every series interleaved), and a series'
-// rows of one batch end up adjacent on the heap.
-bool primary_key_less(const RowRef& a, const RowRef& b) {
-  const std::string_view sa = a.reading->station.id.get(), sb = b.reading->station.id.get();
-  if (sa != sb) return sa < sb;
-  const std::string_view ma = metric_id(a.measurement->metric);
-  const std::string_view mb = metric_id(b.measurement->metric);
-  if (ma != mb) return ma < mb;
-  if (a.reading->observed_at != b.reading->observed_at) {
-    return a.reading->observed_at < b.reading->observed_at;
-  }
-  return a.reading->source.get() < b.reading->source.get();
-}
-
 bool aggregate_key_less(const Aggregate* a, const Aggregate* b) {
   if (a->station != b->station) return a->station.get() < b->station.get();
   const std::string_view ma = metric_id(a->metric), mb = metric_id(b->metric);
@@ -225,7 +249,34 @@ bool aggregate_key_less(const Aggregate* a, const Aggregate* b) {
   return a->source.get() < b->source.get();
 }
 
-// Session-local staging tables, created once per connection.
+// Encodes everything first, then one transaction of COPY + merge per table.
+Status merge_shard(PgConnection& c, Shard& s) {
+  if (s.empty()) return ok_status();
+  ENVMON_TRY(prepare_staging(c));
+  // The primary key's order: consecutive index insertions land on the same leaf pages, which
+  // costs the server about a third less CPU than the arrival order (time-major, every series
+  // interleaved), and a series' rows of one batch end up adjacent on the heap.
+  std::sort(s.rows.begin(), s.rows.end(), series_row_less);
+  std::sort(s.aggregates.begin(), s.aggregates.end(), aggregate_key_less);
+  const std::string fresh = encode_measurements(s.rows, false);
+  const std::string maybe = encode_measurements(s.rows, true);
+  const std::string latest = encode_latest(s.latest);
+  const std::string progress = encode_progress(s.progress);
+  const std::string aggregates = encode_aggregates(s.aggregates);
+  const bool no_dead = s.dead_letters == nullptr || s.dead_letters->empty();
+  const std::string dead = no_dead ? std::string() : encode_dead_letters(*s.dead_letters);
+  return in_transaction(c, [&](PgConnection& tx) -> Status {
+    ENVMON_TRY(copy_measurements(tx, fresh, maybe));
+    ENVMON_TRY(copy_merge(tx, "stage_latest", latest, s.latest.empty(), kMergeLatest));
+    ENVMON_TRY(copy_merge(tx, "stage_progress", progress, s.progress.empty(), kMergeProgress));
+    ENVMON_TRY(copy_merge(tx, "stage_aggregates", aggregates, s.aggregates.empty(),
+                          kMergeAggregates));
+    return copy_merge(tx, "stage_dead_letters", dead, no_dead, kMergeDeadLetters);
+  });
+}
+
+}  // namespace
+
 Status prepare_staging(PgConnection& c) {
   if (c.staging_ready) return ok_status();
   ENVMON_TRY(c.exec(kStagingSql));
@@ -233,26 +284,13 @@ Status prepare_staging(PgConnection& c) {
   return ok_status();
 }
 
-// Encodes everything first, then one transaction of COPY + merge per table.
-Status merge_shard(PgConnection& c, Shard& s) {
-  if (s.empty()) return ok_status();
-  ENVMON_TRY(prepare_staging(c));
-  std::sort(s.rows.begin(), s.rows.end(), primary_key_less);
-  std::sort(s.aggregates.begin(), s.aggregates.end(), aggregate_key_less);
-  const std::string rows = encode_measurements(s.rows);
-  const std::string latest = encode_measurements(s.latest);
-  const std::string progress = encode_progress(s.progress);
-  const std::string aggregates = encode_aggregates(s.aggregates);
-  const bool no_dead = s.dead_letters == nullptr || s.dead_letters->empty();
-  const std::string dead = no_dead ? std::string() : encode_dead_letters(*s.dead_letters);
-  return in_transaction(c, [&](PgConnection& tx) -> Status {
-    if (!s.rows.empty()) ENVMON_TRY(copy_measurements(tx, rows));
-    ENVMON_TRY(copy_merge(tx, "stage_latest", latest, s.latest.empty(), kMergeLatest));
-    ENVMON_TRY(copy_merge(tx, "stage_progress", progress, s.progress.empty(), kMergeProgress));
-    ENVMON_TRY(copy_merge(tx, "stage_aggregates", aggregates, s.aggregates.empty(),
-                          kMergeAggregates));
-    return copy_merge(tx, "stage_dead_letters", dead, no_dead, kMergeDeadLetters);
-  });
+namespace {
+
+// One share and, once it committed, its rows recorded as stored.
+Status write_share(PgConnection& c, Shard& s, SeriesRegistry& series) {
+  Status status = merge_shard(c, s);
+  if (status.ok()) series.committed(s.rows);
+  return status;
 }
 
 }  // namespace
@@ -264,31 +302,23 @@ Status PgStore::write(const WriteBatch& batch) {
   ENVMON_TRY(ensure_partitions_for(batch));
   auto first = pool_.acquire();
   if (!first.ok()) return first.error();
+  ENVMON_TRY(prepare_staging(**first));
+  auto rows = series_.resolve(**first, unique_rows(batch, 0, batch.readings.size()));
+  if (!rows.ok()) return rows.error();
   std::vector<PgPool::Lease> leases;
   leases.push_back(std::move(*first));
-  // Further connections only if idle right now: a write never waits holding one (two writers
-  // holding one each cannot deadlock) and queries keep theirs.
-  size_t rows = 0;
-  for (const Reading& r : batch.readings) rows += r.measurements.size();
-  const size_t wanted = std::clamp<size_t>(rows / kMinRowsPerShard, 1,
+  // Further connections only if idle and connected right now: a write never waits holding one
+  // (two writers holding one each cannot deadlock) and queries keep theirs.
+  const size_t wanted = std::clamp<size_t>(rows->size() / kMinRowsPerShard, 1,
                                            static_cast<size_t>(config_.write_connections));
   while (leases.size() < wanted) {
     std::optional<PgPool::Lease> more = pool_.try_acquire();
     if (!more) break;
     leases.push_back(std::move(*more));
   }
-  std::vector<Shard> shards = split(batch, leases.size());
-  std::vector<std::future<Status>> others;
-  for (size_t i = 1; i < leases.size(); ++i) {
-    others.push_back(std::async(std::launch::async,
-                                [&, i] { return merge_shard(*leases[i], shards[i]); }));
-  }
-  Status status = merge_shard(*leases[0], shards[0]);
-  for (auto& f : others) {
-    Status s = f.get();
-    if (status.ok() && !s.ok()) status = s;
-  }
-  return status;
+  std::vector<Shard> shards = split(batch, std::move(*rows), leases.size());
+  return run_shares(leases.size(),
+                    [&](size_t i) { return write_share(*leases[i], shards[i], series_); });
 }
 
 }  // namespace envmon::store::postgres

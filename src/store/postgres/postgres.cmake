@@ -4,7 +4,7 @@ find_package(PostgreSQL REQUIRED)
 envmon_library(store_postgres
   SRCS postgres/pg_conn.cc postgres/pg_copy.cc postgres/pg_store_config.cc
        postgres/pg_migrations.cc postgres/pg_store.cc postgres/pg_write.cc postgres/pg_store_query.cc
-       postgres/pg_partitions.cc
+       postgres/pg_partitions.cc postgres/pg_series.cc
   DEPS envmon::store envmon::core envmon::model envmon::config PostgreSQL::PostgreSQL)
 
 if(ENVMON_BUILD_TESTS)
