@@ -89,6 +89,7 @@ class KafkaConsumer final : public Consumer {
   bool starts_log(const char* topic, int32_t partition, int64_t offset);
   void await_first_assignment();
   void drop_revoked(std::vector<Message>& batch);
+  Error fail(Error e);  // makes a fatal poll error sticky
 
   BusState& state_;
   HandlePtr rk_;
@@ -99,6 +100,9 @@ class KafkaConsumer final : public Consumer {
   std::map<TopicPartition, int64_t> replay_until_;  // rebuild in progress: replay below this
   std::map<TopicPartition, int64_t> last_append_ms_;
   std::vector<TopicPartition> revoked_in_poll_;
+  // A fatal consumer error, returned by every later poll: the records fetched with it are
+  // dropped, so a caller must never get (and commit) records after them.
+  std::optional<Error> failed_;
   std::atomic<bool> assigned_once_{false};
   std::mutex revoked_mutex_;
   std::vector<TopicPartition> revoked_;  // until take_revoked()

@@ -165,8 +165,17 @@ Result<std::optional<Message>> KafkaConsumer::accept(MessagePtr record) {
   return std::optional<Message>();
 }
 
+// Only a fatal error fails a poll. The records this poll had fetched are dropped with it: they
+// are not committed, and since every later poll fails too, nothing after them can be, so the
+// group reads them again (after a restart, or from another member).
+Error KafkaConsumer::fail(Error e) {
+  failed_ = e;
+  return e;
+}
+
 Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
   if (closed_) return Error(Errc::bus_closed, "consumer is closed");
+  if (failed_) return *failed_;
   const auto deadline = SteadyClock::now() + timeout;
   std::vector<Message> out;
   int64_t received = 0;  // records, counted once per poll (a counter update per record costs)
@@ -175,13 +184,13 @@ Result<std::vector<Message>> KafkaConsumer::poll(size_t max, Millis timeout) {
     if (!out.empty()) {
       // Past the first record: take what is ready in bulk.
       auto more = drain(max - out.size(), out, received);
-      if (!more.ok()) return more.error();
+      if (!more.ok()) return fail(more.error());
       if (!revoked_in_poll_.empty()) drop_revoked(out);
       if (!*more) break;
       continue;
     }
     auto got = next(std::min(left, kSlice));
-    if (!got.ok()) return got.error();
+    if (!got.ok()) return fail(got.error());
     // A rebalance served by this call: what was fetched before it from a revoked partition
     // belongs to the next owner (librdkafka itself discards what it had prefetched).
     if (!revoked_in_poll_.empty()) drop_revoked(out);
