@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace envmon::models::cad_ose {
 
@@ -32,6 +31,7 @@ int64_t hash_facts(const std::vector<uint64_t>& facts) {
 CadOse::CadOse(const CadOseConfig& config) : config_(config), warmup_(config.fit_points) {
   config_.value_bits = std::clamp<int64_t>(config_.value_bits, 1, 16);
   config_.fit_points = std::max<int64_t>(config_.fit_points, 1);
+  recent_.reserve(static_cast<size_t>(std::max<int64_t>(config_.rest_points, 1)));
   recent_.push_back(1.0);  // the reference starts its history with a 1: no alarm in the first rest
 }
 
@@ -63,83 +63,104 @@ void CadOse::set_range(double min_value, double max_value) {
 // The bits of the value's level, lowest first, padded to value_bits; each bit is a fact
 // (position, bit). A level below the range is read as the reference reads it: the bits of its
 // magnitude followed by three zero "bits" (its sign marks), so it differs from any level inside.
-CadOse::Facts CadOse::facts_of(double value) const {
+void CadOse::facts_of(double value, Facts& out) const {
   const double q = std::clamp(std::trunc((value - min_) / step_), -kMaxLevel, kMaxLevel);
   const auto magnitude = static_cast<uint64_t>(std::fabs(q));
   size_t bits = 0;
   while (bits < 64 && (magnitude >> bits) != 0) ++bits;
   const size_t width =
       std::max<size_t>(bits + (q < 0 ? 3 : 0), static_cast<size_t>(config_.value_bits));
-  Facts out(width);
+  out.resize(width);
   for (size_t pos = 0; pos < width; ++pos) {
     const uint64_t bit = pos < bits ? (magnitude >> pos) & 1U : 0U;
     out[pos] = kValueFactBase + 2 * pos + bit;
   }
-  return out;
 }
 
 double CadOse::score(double value) {
-  const Facts facts = facts_of(value);
-  const bool surprise = std::any_of(facts.begin(), facts.end(), [&](uint64_t f) {
+  facts_of(value, facts_);
+  const bool surprise = std::any_of(facts_.begin(), facts_.end(), [&](uint64_t f) {
     return !std::binary_search(predicted_.begin(), predicted_.end(), f);
   });
-  const auto [active_share, new_share] = step(facts);
+  const auto [active_share, new_share] = step(facts_);
   const double raw = surprise ? (1.0 - active_share + new_share) / 2.0 : 0.0;
-  const bool resting = config_.rest_points > 0 &&
-                       *std::max_element(recent_.begin(), recent_.end()) >= config_.base_threshold;
-  recent_.push_back(raw);
-  while (static_cast<int64_t>(recent_.size()) > std::max<int64_t>(config_.rest_points, 1)) {
-    recent_.pop_front();
+  const bool rest = resting();
+  remember_raw(raw);
+  return rest ? 0.0 : raw;
+}
+
+// Resting while any of the last rest_points raw scores reached base_threshold.
+bool CadOse::resting() const {
+  return config_.rest_points > 0 &&
+         *std::max_element(recent_.begin(), recent_.end()) >= config_.base_threshold;
+}
+
+void CadOse::remember_raw(double raw) {
+  if (recent_.size() < recent_.capacity()) {
+    recent_.push_back(raw);
+    return;
   }
-  return resting ? 0.0 : raw;
+  recent_[recent_next_] = raw;  // overwrite the oldest
+  recent_next_ = (recent_next_ + 1) % recent_.size();
 }
 
 // One step; returns (share of selected contexts that became active, share of the potential
 // new contexts that were new).
 std::pair<double, double> CadOse::step(const Facts& facts) {
-  std::set<Pair> unique_potential;
   bool new_zero_level = false;
-  if (!left_facts_.empty() && !facts.empty()) {
-    unique_potential.insert({left_facts_, facts});
+  const bool with_zero_level = !left_facts_.empty() && !facts.empty();
+  if (with_zero_level) {
+    zero_pair_.first = left_facts_;
+    zero_pair_.second = facts;
     new_zero_level = learn(left_facts_, facts, true);
   }
   cross(right_, facts);
-  Selection sel = select_and_activate(new_zero_level);
-  unique_potential.insert(sel.potential.begin(), sel.potential.end());
+  select_and_activate(new_zero_level);
+  Selection& sel = selection_;
   const double active_share =
       sel.selected > 0 ? static_cast<double>(sel.active.size()) / static_cast<double>(sel.selected)
                        : 0.0;
+  // Only a new zero-level context makes potential ones, so only then is their count needed.
+  const size_t potential = new_zero_level ? unique_potential(with_zero_level) : 0;
 
-  left_facts_ = next_left_facts(facts, sel.active);
+  next_left_facts(facts, sel.active);
 
   size_t added = new_zero_level ? 1 : 0;
   for (const Pair& p : sel.potential) added += learn(p.first, p.second, false) ? 1 : 0;
   cross(left_, left_facts_);
-  predicted_ = predict();
-  const double new_share = new_zero_level && !unique_potential.empty()
-                               ? static_cast<double>(added) /
-                                     static_cast<double>(unique_potential.size())
-                               : 0.0;
+  predict();
+  const double new_share =
+      potential > 0 ? static_cast<double>(added) / static_cast<double>(potential) : 0.0;
   return {active_share, new_share};
+}
+
+// Distinct pairs among the zero-level pair and the potential new contexts.
+size_t CadOse::unique_potential(bool with_zero_level) {
+  pairs_.clear();
+  if (with_zero_level) pairs_.push_back(&zero_pair_);
+  for (const Pair& p : selection_.potential) pairs_.push_back(&p);
+  std::sort(pairs_.begin(), pairs_.end(), [](const Pair* a, const Pair* b) { return *a < *b; });
+  const auto end = std::unique(pairs_.begin(), pairs_.end(),
+                               [](const Pair* a, const Pair* b) { return *a == *b; });
+  return static_cast<size_t>(end - pairs_.begin());
 }
 
 // The next left part: these facts and the most confirmed active contexts (ties in the
 // reference's order).
-CadOse::Facts CadOse::next_left_facts(const Facts& facts, std::vector<uint32_t>& active) const {
+void CadOse::next_left_facts(const Facts& facts, std::vector<uint32_t>& active) {
   const auto key = [&](uint32_t id) {
     const Context& c = contexts_[id];
     return std::make_tuple(c.activations, left_.semis[c.left].hash, right_.semis[c.right].hash);
   };
   std::sort(active.begin(), active.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
   const size_t keep = std::min(active.size(), static_cast<size_t>(config_.max_active_contexts));
-  Facts neurons;
+  neurons_.clear();
   for (size_t i = active.size() - keep; i < active.size(); ++i) {
-    neurons.push_back(kContextFactBase + active[i]);
+    neurons_.push_back(kContextFactBase + active[i]);
   }
-  std::sort(neurons.begin(), neurons.end());
-  Facts out = facts;
-  out.insert(out.end(), neurons.begin(), neurons.end());
-  return out;
+  std::sort(neurons_.begin(), neurons_.end());
+  left_facts_.assign(facts.begin(), facts.end());
+  left_facts_.insert(left_facts_.end(), neurons_.begin(), neurons_.end());
 }
 
 uint32_t CadOse::semi_id(Side& side, const Facts& facts) {
@@ -176,7 +197,8 @@ bool CadOse::learn(const Facts& left, const Facts& right, bool zero_level) {
 // Which facts of each remembered part are present now; `crossed` lists the parts with any.
 void CadOse::cross(Side& side, const Facts& facts) {
   for (uint32_t id : side.crossed) side.semis[id].matched.clear();
-  std::vector<uint32_t> touched;
+  std::vector<uint32_t>& touched = side.previous;  // storage of the list before last
+  touched.clear();
   for (uint64_t f : facts) {
     const auto it = side.by_fact.find(f);
     if (it == side.by_fact.end()) continue;
@@ -186,7 +208,7 @@ void CadOse::cross(Side& side, const Facts& facts) {
     }
   }
   std::sort(touched.begin(), touched.end());
-  side.crossed = std::move(touched);
+  std::swap(side.crossed, touched);
 }
 
 // Contexts whose left part fully matched the previous step are selected; those whose right
@@ -194,8 +216,11 @@ void CadOse::cross(Side& side, const Facts& facts) {
 // new contexts while a new zero-level context is being learnt. The context learnt this step is
 // left out (the reference's "none" marker is id 0, so context 0 is left out too, kept so the
 // scores follow the published detector).
-CadOse::Selection CadOse::select_and_activate(bool new_zero_level) {
-  Selection sel;
+void CadOse::select_and_activate(bool new_zero_level) {
+  Selection& sel = selection_;
+  sel.active.clear();
+  sel.selected = 0;
+  sel.potential.clear();
   const size_t max_left = static_cast<size_t>(config_.max_left_facts);
   for (uint32_t l : left_.crossed) {
     const SemiContext& left = left_.semis[l];
@@ -222,13 +247,13 @@ CadOse::Selection CadOse::select_and_activate(bool new_zero_level) {
     }
   }
   skipped_context_ = 0;
-  return sel;
 }
 
 // The right parts of the best-confirmed contexts among fully matched left parts.
-CadOse::Facts CadOse::predict() const {
+void CadOse::predict() {
   double best = 0.0;
-  std::vector<uint32_t> best_contexts;
+  std::vector<uint32_t>& best_contexts = best_contexts_;
+  best_contexts.clear();
   for (uint32_t l : left_.crossed) {
     const SemiContext& left = left_.semis[l];
     if (left.matched.size() != left.facts.size()) continue;
@@ -242,14 +267,14 @@ CadOse::Facts CadOse::predict() const {
       if (w == best) best_contexts.push_back(c);
     }
   }
-  Facts out;
+  Facts& out = predicted_;
+  out.clear();
   for (uint32_t c : best_contexts) {
     const Facts& f = right_.semis[contexts_[c].right].facts;
     out.insert(out.end(), f.begin(), f.end());
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 }  // namespace envmon::models::cad_ose

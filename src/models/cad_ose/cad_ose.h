@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -56,6 +55,7 @@ class CadOse {
     std::unordered_map<int64_t, std::vector<uint32_t>> ids_by_hash;
     std::unordered_map<uint64_t, std::vector<uint32_t>> by_fact;
     std::vector<uint32_t> crossed;  // semi-contexts matched by at least one fact, by id
+    std::vector<uint32_t> previous;  // the step before's, reused as the next list's storage
   };
   struct Context {
     double selected_facts = 0;   // right-part facts expected while selected
@@ -73,14 +73,17 @@ class CadOse {
 
   void set_range(double min_value, double max_value);
   double score(double value);
-  Facts facts_of(double value) const;
+  void facts_of(double value, Facts& out) const;
   std::pair<double, double> step(const Facts& facts);
-  Facts next_left_facts(const Facts& facts, std::vector<uint32_t>& active) const;
+  void next_left_facts(const Facts& facts, std::vector<uint32_t>& active);
   uint32_t semi_id(Side& side, const Facts& facts);
   bool learn(const Facts& left, const Facts& right, bool zero_level);
   void cross(Side& side, const Facts& facts);
-  Selection select_and_activate(bool new_zero_level);
-  Facts predict() const;
+  void select_and_activate(bool new_zero_level);
+  void predict();
+  size_t unique_potential(bool with_zero_level);
+  bool resting() const;
+  void remember_raw(double raw);
 
   CadOseConfig config_;
   bool fitted_ = false;
@@ -90,7 +93,14 @@ class CadOse {
   std::vector<Context> contexts_;
   uint32_t skipped_context_ = 0;  // the zero-level context learnt this step
   Facts left_facts_, predicted_;
-  std::deque<double> recent_;  // the last rest_points raw scores
+  // Per-step buffers, reused so a step that learns nothing allocates nothing.
+  Facts facts_, neurons_;
+  Selection selection_;
+  Pair zero_pair_;
+  std::vector<const Pair*> pairs_;
+  std::vector<uint32_t> best_contexts_;
+  std::vector<double> recent_;  // the last rest_points raw scores, a ring from recent_next_
+  size_t recent_next_ = 0;
 };
 
 }  // namespace envmon::models::cad_ose

@@ -1,11 +1,28 @@
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <new>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "config/node.h"
 #include "models/cad_ose/cad_ose.h"
+
+// Counts every allocation of this test binary, so a test can check that a detector step
+// allocates nothing (replacing the global allocation functions is the standard way to see them).
+namespace {
+std::atomic<size_t> g_allocations{0};
+}  // namespace
+
+void* operator new(size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n > 0 ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace envmon::models::cad_ose {
 namespace {
@@ -33,6 +50,17 @@ TEST(CadOseTest, ALearntPatternScoresZeroAndANewLevelScoresHigh) {
   EXPECT_EQ(late, 0.0);
   EXPECT_GE(d.update(3.0), 0.5);
   EXPECT_GT(d.contexts(), 0U);
+}
+
+// Once a pattern is learnt, a step that learns nothing reuses its buffers: no allocation.
+TEST(CadOseTest, ALearntPatternScoresWithoutAllocating) {
+  CadOse d(small(40, 10));
+  for (int i = 0; i < 2000; ++i) d.update(square_wave(i));
+  const size_t before = g_allocations.load();
+  double late = 0;
+  for (int i = 2000; i < 2400; ++i) late = std::max(late, d.update(square_wave(i)));
+  EXPECT_EQ(g_allocations.load() - before, 0U);
+  EXPECT_EQ(late, 0.0);
 }
 
 // After a raw score >= base_threshold the next rest_points scores are reported as 0.
