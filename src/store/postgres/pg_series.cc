@@ -17,7 +17,7 @@ constexpr const char* kRegisterSeries =
 constexpr const char* kReadSeries =
     "SELECT s.id, s.station_id, s.metric, s.source, " ENVMON_PG_MS("l.observed_at")
     " FROM stage_series t JOIN series s USING (station_id, metric, source) "
-    "LEFT JOIN latest l USING (station_id, metric, source)";
+    "LEFT JOIN latest l ON l.series_id = s.id";
 
 std::string station_source(const Reading& r) {
   std::string key(r.station.id.get());

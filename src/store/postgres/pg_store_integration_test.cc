@@ -166,7 +166,7 @@ TEST_F(PgStoreTest, LargeBatchSplitsByStationAndStaysIdempotent) {
   ASSERT_TRUE(s->write(b).ok());
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 10000);
   EXPECT_EQ(scalar("SELECT count(DISTINCT xmin::text) FROM measurements"), 2);
-  EXPECT_EQ(scalar("SELECT count(DISTINCT station_id) FROM latest"), 50);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT station_id) FROM latest_named"), 50);
   auto newest = s->latest("st7");
   ASSERT_TRUE(newest.ok());
   ASSERT_EQ(newest->size(), 2u);
@@ -241,12 +241,19 @@ TEST_F(PgStoreTest, MigrationMovesTextKeyedRowsToSeriesIds) {
       "('delhi', 'pm25', '2020-01-01T01:00:00Z', 'sim', 42, NULL, 0, '2020-01-01T01:00:05Z'),"
       "('delhi', 'pm25', '2020-01-01T01:05:00Z', 'sim', 43, 430, 1, '2020-01-01T01:05:05Z'),"
       "('delhi', 'temperature', '2020-01-01T01:00:00Z', 'sim', 21, NULL, 0, "
-      "'2020-01-01T01:00:05Z')").ok());
+      "'2020-01-01T01:00:05Z');"
+      "INSERT INTO latest VALUES ('delhi', 'pm25', 'sim', '2020-01-01T01:05:00Z', 43, 430, 1, "
+      "'2020-01-01T01:05:05Z'), ('tokyo', 'pm10', 'sim', '2019-12-31T00:00:00Z', 7, NULL, 0, "
+      "'2019-12-31T00:00:05Z')").ok());
   auto s = open_store();
   EXPECT_EQ(s->migrations_applied(), 1);
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200101"), 3);
-  EXPECT_EQ(scalar("SELECT count(*) FROM series"), 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM series"), 3);  // tokyo's pm10 only in latest
   EXPECT_EQ(scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '%v3%'"), 0);
+  auto tokyo = s->latest("tokyo");
+  ASSERT_TRUE(tokyo.ok()) << tokyo.error().to_string();
+  ASSERT_EQ(tokyo->size(), 1u);
+  EXPECT_EQ(tokyo->front().value, 7);
   EXPECT_EQ(scalar("SELECT sum(value) FROM measurements_named WHERE metric = 'pm25'"), 85);
   const Timestamp t = from_unix_ms(1577840400000);  // 2020-01-01T01:00Z
   auto rows = s->range("delhi", Metric::pm25, t, t + Seconds(3600), 10);
@@ -261,7 +268,8 @@ TEST_F(PgStoreTest, MigrationMovesTextKeyedRowsToSeriesIds) {
   b.readings.push_back(contract_reading("delhi", t + Seconds(600), 22, 44));
   ASSERT_TRUE(s->write(b).ok());
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 5);
-  EXPECT_EQ(scalar("SELECT count(*) FROM series"), 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM series"), 3);
+  EXPECT_EQ(scalar("SELECT value FROM latest_named WHERE metric = 'pm25'"), 44);
 }
 
 // try_acquire never connects (that could wait connect_timeout_secs): it takes only an idle slot

@@ -17,13 +17,14 @@ namespace {
   " < " ENVMON_PG_TS("$4")
 #define HOURLY_STATS "sum(mean * count) / sum(count), min(min), max(max), sum(count)"
 #define HOURLY_VALID "bucket_secs = 3600 AND count > 0 AND mean IS NOT NULL"
-// Raw rows are keyed by series id (pg_series.h); the column names of the two tables differ.
+// Raw and latest rows are keyed by series id (pg_series.h); no column name is in both tables.
 #define NAMED_MEASUREMENTS "measurements JOIN series ON id = series_id"
 
 constexpr const char* kStationsSql =
     "SELECT id, name, lat, lon, timezone, region FROM stations ORDER BY id";
 constexpr const char* kLatestSql =
-    "SELECT " OBS_COLUMNS " FROM latest WHERE station_id = $1 ORDER BY metric, source";
+    "SELECT " OBS_COLUMNS " FROM latest JOIN series ON id = series_id WHERE station_id = $1 "
+    "ORDER BY metric, source";
 constexpr const char* kRangeSql = "SELECT " OBS_COLUMNS " FROM " NAMED_MEASUREMENTS
                                   " WHERE " SERIES_WHERE("observed_at")
                                   " ORDER BY observed_at, source LIMIT $5";
@@ -71,7 +72,8 @@ constexpr const char* kClusterLabelsSql =
 // Per station with data, its newest hourly AQI by a backward primary-key scan.
 constexpr const char* kTopAqiSql =
     "SELECT s.station_id, " ENVMON_PG_MS("a.bucket_start") ", a.mean, a.dominant FROM "
-    "(SELECT DISTINCT station_id FROM latest) s CROSS JOIN LATERAL (SELECT bucket_start, mean, "
+    "(SELECT DISTINCT station_id FROM latest JOIN series ON id = series_id) s "
+    "CROSS JOIN LATERAL (SELECT bucket_start, mean, "
     "dominant FROM aggregates_hourly h WHERE h.station_id = s.station_id AND h.metric = $1 "
     "AND h.mean IS NOT NULL ORDER BY bucket_start DESC, mean DESC LIMIT 1) a "
     "ORDER BY a.mean DESC, s.station_id LIMIT $2";

@@ -22,9 +22,7 @@ SET temp_buffers = '64MB';
 CREATE TEMP TABLE IF NOT EXISTS stage_measurements (
   series_id int4, observed_at timestamptz, value float8, raw float8, flags int4,
   ingested_at timestamptz) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS stage_latest (
-  station_id text, metric text, observed_at timestamptz, source text, value float8, raw float8,
-  flags int4, ingested_at timestamptz) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_latest (LIKE stage_measurements) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS stage_series (station_id text, metric text, source text)
   ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS stage_progress (
@@ -52,9 +50,7 @@ constexpr const char* kMergeMeasurements =
     "WHERE (m.value, m.raw, m.flags, m.ingested_at) IS DISTINCT FROM "
     "(excluded.value, excluded.raw, excluded.flags, excluded.ingested_at)";
 constexpr const char* kMergeLatest =
-    "INSERT INTO latest AS l (station_id, metric, source, observed_at, value, raw, flags, "
-    "ingested_at) SELECT station_id, metric, source, observed_at, value, raw, flags, ingested_at "
-    "FROM stage_latest ON CONFLICT (station_id, metric, source) DO UPDATE SET "
+    "INSERT INTO latest AS l SELECT * FROM stage_latest ON CONFLICT (series_id) DO UPDATE SET "
     "observed_at = excluded.observed_at, value = excluded.value, raw = excluded.raw, "
     "flags = excluded.flags, ingested_at = excluded.ingested_at "
     "WHERE excluded.observed_at >= l.observed_at AND (l.observed_at, l.value, l.raw, l.flags, "
@@ -78,30 +74,14 @@ constexpr const char* kMergeDeadLetters =
     "INSERT INTO dead_letters (stage, error_code, reason, topic, key, payload, at) "
     "SELECT * FROM stage_dead_letters ON CONFLICT DO NOTHING";
 
-void encode_latest_row(CopyEncoder& e, const Reading& r, const Measurement& m) {
-  e.begin_row(8);
-  e.text(r.station.id.get());
-  e.text(metric_id(m.metric));
-  e.timestamptz(r.observed_at);
-  e.text(r.source.get());
-  e.float8(m.value);
-  e.float8(m.raw);
-  e.int4(m.flags);
-  e.timestamptz(r.ingested_at);
-  e.count_row();
-}
-
-std::string encode_latest(const std::vector<RowRef>& rows) {
+// The rows of `rows` (sorted by series and time) that `keep` selects, as measurements' (and
+// latest's) columns; empty when there are none.
+template <typename Keep>
+std::string encode_measurements(const std::vector<SeriesRow>& rows, Keep&& keep) {
   CopyEncoder e;
-  for (const RowRef& row : rows) encode_latest_row(e, *row.reading, *row.measurement);
-  return e.finish();
-}
-
-// The rows of `rows` whose maybe_stored is `maybe`, as measurements' columns.
-std::string encode_measurements(const std::vector<SeriesRow>& rows, bool maybe) {
-  CopyEncoder e;
-  for (const SeriesRow& row : rows) {
-    if (row.maybe_stored != maybe) continue;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SeriesRow& row = rows[i];
+    if (!keep(i)) continue;
     const Measurement& m = *row.ref.measurement;
     e.begin_row(6);
     e.int4(row.series);
@@ -203,12 +183,11 @@ constexpr size_t kMinRowsPerShard = 5000;
 // progress commit together.
 struct Shard {
   std::vector<SeriesRow> rows;
-  std::vector<RowRef> latest;
   std::vector<const Reading*> progress;
   std::vector<const Aggregate*> aggregates;
   const std::vector<DeadLetter>* dead_letters = nullptr;  // all in the first share
   bool empty() const {
-    return rows.empty() && latest.empty() && progress.empty() && aggregates.empty() &&
+    return rows.empty() && progress.empty() && aggregates.empty() &&
            (dead_letters == nullptr || dead_letters->empty());
   }
 };
@@ -222,7 +201,6 @@ std::vector<Shard> split(const WriteBatch& batch, std::vector<SeriesRow> rows, s
   if (shards == 1) {  // the usual batch: the reductions are the share, not copied into it
     std::vector<Shard> one(1);
     one.front().rows = std::move(rows);
-    one.front().latest = newest_per_series(batch, 0, n);
     one.front().progress = newest_ingest_per_station(batch, 0, n);
     one.front().aggregates = unique_aggregates(batch.aggregates);
     one.front().dead_letters = &batch.dead_letters;
@@ -231,8 +209,6 @@ std::vector<Shard> split(const WriteBatch& batch, std::vector<SeriesRow> rows, s
   std::vector<Shard> out(shards);
   for (const SeriesRow& r : rows)
     out[shard_of(r.ref.reading->station.id.get(), shards)].rows.push_back(r);
-  for (const RowRef& r : newest_per_series(batch, 0, n))
-    out[shard_of(r.reading->station.id.get(), shards)].latest.push_back(r);
   for (const Reading* r : newest_ingest_per_station(batch, 0, n))
     out[shard_of(r->station.id.get(), shards)].progress.push_back(r);
   for (const Aggregate* a : unique_aggregates(batch.aggregates))
@@ -258,16 +234,21 @@ Status merge_shard(PgConnection& c, Shard& s) {
   // interleaved), and a series' rows of one batch end up adjacent on the heap.
   std::sort(s.rows.begin(), s.rows.end(), series_row_less);
   std::sort(s.aggregates.begin(), s.aggregates.end(), aggregate_key_less);
-  const std::string fresh = encode_measurements(s.rows, false);
-  const std::string maybe = encode_measurements(s.rows, true);
-  const std::string latest = encode_latest(s.latest);
+  const auto& rows = s.rows;
+  const std::string fresh =
+      encode_measurements(rows, [&](size_t i) { return !rows[i].maybe_stored; });
+  const std::string maybe =
+      encode_measurements(rows, [&](size_t i) { return rows[i].maybe_stored; });
+  // Each series' newest row of the share (the last of its run) for `latest`.
+  const std::string latest = encode_measurements(
+      rows, [&](size_t i) { return i + 1 == rows.size() || rows[i + 1].series != rows[i].series; });
   const std::string progress = encode_progress(s.progress);
   const std::string aggregates = encode_aggregates(s.aggregates);
   const bool no_dead = s.dead_letters == nullptr || s.dead_letters->empty();
   const std::string dead = no_dead ? std::string() : encode_dead_letters(*s.dead_letters);
   return in_transaction(c, [&](PgConnection& tx) -> Status {
     ENVMON_TRY(copy_measurements(tx, fresh, maybe));
-    ENVMON_TRY(copy_merge(tx, "stage_latest", latest, s.latest.empty(), kMergeLatest));
+    ENVMON_TRY(copy_merge(tx, "stage_latest", latest, latest.empty(), kMergeLatest));
     ENVMON_TRY(copy_merge(tx, "stage_progress", progress, s.progress.empty(), kMergeProgress));
     ENVMON_TRY(copy_merge(tx, "stage_aggregates", aggregates, s.aggregates.empty(),
                           kMergeAggregates));
