@@ -55,7 +55,8 @@ TEST(ComponentsTest, DefaultConfigValidatesAndSchemaCoversEverySection) {
   std::vector<std::string> sections;
   for (const auto& d : all_schema_docs())
     sections.push_back(d.section);
-  for (const char* want : {"stations[]", "sources[]", "bus.memory", "processor", "api"}) {
+  for (const char* want :
+       {"stations[]", "sources[]", "bus.memory", "processor", "api", "eval.anomaly.cad_ose"}) {
     EXPECT_NE(std::find(sections.begin(), sections.end(), want), sections.end()) << want;
   }
 }

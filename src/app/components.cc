@@ -7,6 +7,7 @@
 #include "bus/kafka/kafka_bus.h"
 #include "bus/memory/memory_bus.h"
 #include "cache/memory/memory_cache.h"
+#include "eval/nab/nab_detectors.h"
 #include "lake/curated_lake_config.h"
 #include "lake/raw_lake_config.h"
 #include "lake/s3/s3_object_store.h"
@@ -88,6 +89,7 @@ std::vector<config::SchemaDoc> all_schema_docs() {
   add(processor::processor_schema_docs());
   add(api::api_schema_docs());
   add(analytics::analytics_schema_docs());
+  add(eval::nab::nab_detector_schema_docs());
   return docs;
 }
 

@@ -344,6 +344,24 @@ void suppress_repeats(std::vector<double>& scores, size_t span) {
   if (span > 0) keep_rising_edges(scores, span);
 }
 
+std::vector<config::SchemaDoc> nab_detector_schema_docs() {
+  std::vector<config::SchemaDoc> docs;
+  auto add = [&](std::vector<config::SchemaDoc> more) {
+    for (auto& d : more) {
+      d.description = "Evaluation only (envmon eval anomaly --nab runs it at these defaults, its "
+                      "fit or learning period set to NAB's probationary rows; no config file "
+                      "section reads it): " + d.description;
+      docs.push_back(std::move(d));
+    }
+  };
+  add(models::context_novelty::context_novelty_schema_docs("eval.anomaly.context_novelty"));
+  add(models::cad_ose::cad_ose_schema_docs("eval.anomaly.cad_ose"));
+  add(models::knn_cad::knn_cad_schema_docs("eval.anomaly.knn_cad"));
+  add(models::anomaly_likelihood::anomaly_likelihood_schema_docs("eval.anomaly.anomaly_likelihood"));
+  add(models::artime::artime_schema_docs("eval.anomaly.artime"));
+  return docs;
+}
+
 Status check_detector(const std::string& name, const DetectorParams& params) {
   const auto it = detectors().find(name);
   if (it == detectors().end()) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "config/schema.h"
 #include "core/result.h"
 #include "eval/nab/nab_corpus.h"
 
@@ -51,6 +52,11 @@ std::vector<std::string> ranged_detector_names();
 // An unknown name (the error lists the names), or InputRange::series for a detector without a
 // value range (the error names it and those with one), is an error.
 Status check_detector(const std::string& name, const DetectorParams& params);
+
+// `envmon config schema` sections of the detectors only evaluation runs (eval.anomaly.cad_ose,
+// ...): each description says so; the command runs them at these defaults (fit or learning
+// period: NAB's probationary rows), no config file section reads them.
+std::vector<config::SchemaDoc> nab_detector_schema_docs();
 
 // Scores one series with the named detector; check_detector's errors first.
 Result<std::vector<double>> run_detector(const std::string& name, const Series& s,

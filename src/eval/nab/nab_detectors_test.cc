@@ -89,6 +89,21 @@ TEST(NabDetectorsTest, TheDefaultFindsTheSpikeWithoutFiringInQuietRows) {
   EXPECT_GT(at_spike, quiet);
 }
 
+// The evaluation-only detectors are in `envmon config schema`, each saying it is evaluation only.
+TEST(NabDetectorsTest, EvaluationOnlyDetectorsDocumentTheirConfigAsSuch) {
+  std::vector<std::string> sections;
+  for (const auto& d : nab_detector_schema_docs()) {
+    sections.push_back(d.section);
+    EXPECT_EQ(d.description.rfind("Evaluation only", 0), 0U) << d.section;
+    EXPECT_FALSE(d.fields.empty()) << d.section;
+  }
+  for (const char* want : {"eval.anomaly.context_novelty", "eval.anomaly.cad_ose",
+                           "eval.anomaly.knn_cad", "eval.anomaly.anomaly_likelihood",
+                           "eval.anomaly.artime"}) {
+    EXPECT_NE(std::find(sections.begin(), sections.end(), want), sections.end()) << want;
+  }
+}
+
 // The ARTime port against NAB's published per-file results (results/ARTime/
 // ARTime_standard_scores.csv, numenta/NAB 5a98e4f): under NAB's convention (whole-file range) at
 // the published threshold, each file's raw standard score is the published one.
