@@ -26,7 +26,9 @@ using envmon::bench_kafka::Options;
                "usage: envmon_bench_kafka [--bootstrap HOST:PORT] [--readings N] [--prefix P]\n"
                "         [--workers N] [--poll-batch N] [--latency-rate R] [--latency-secs S] "
                "[--no-latency]\n"
-               "         [--aggregates-csv PATH] [--broker-pid PID] [--kafka key=value]...\n");
+               "         [--aggregates-csv PATH] [--broker-pid PID] [--kafka key=value]...\n"
+               "         [--stations N (multiple of 16, default 64)] [--stations-yaml PATH]\n"
+               "         [--warmup-readings N (default 300000, 0: none)]\n");
   std::exit(2);
 }
 
@@ -58,6 +60,12 @@ Options parse_options(int argc, char** argv) {
       o.aggregates_csv = v;
     else if (a == "--broker-pid")
       o.broker_pid = std::stoll(v);
+    else if (a == "--warmup-readings")
+      o.warmup_readings = std::stoll(v);
+    else if (a == "--stations")
+      o.stations = std::stoll(v);
+    else if (a == "--stations-yaml")
+      o.stations_yaml = v;
     else if (a == "--kafka")
       o.kafka_settings.push_back(v);
     else
@@ -79,13 +87,17 @@ void check(const envmon::Status& s, const char* phase) {
 int main(int argc, char** argv) {
   namespace kb = envmon::bench_kafka;
   const Options opts = parse_options(argc, argv);
-  const auto app = kb::load_default_config();
-  std::fprintf(stderr, "kafka bench: %lld readings, prefix %s, broker %s\n",
-               static_cast<long long>(opts.readings), opts.prefix.c_str(), opts.bootstrap.c_str());
+  const auto app = kb::load_bench_config(opts.stations);
+  std::fprintf(stderr, "kafka bench: %lld readings of %zu stations, prefix %s, broker %s\n",
+               static_cast<long long>(opts.readings), app.stations.size(), opts.prefix.c_str(),
+               opts.bootstrap.c_str());
+  if (!opts.stations_yaml.empty())
+    check(kb::write_stations_yaml(app, opts.stations_yaml), "writing the station list");
   kb::print_figure("kafka_measurements_per_reading", kb::kMeasurementsPerReading, "measurements");
   auto bus = kb::open_bus(opts, opts.prefix);
   if (!bus.ok()) check(bus.error(), "connect");
   check(kb::load_raw(**bus, app, opts), "phase a (load)");
+  check(kb::warm_up(app, opts), "warm-up");
   check(kb::run_throughput(**bus, app, opts), "phase b (throughput)");
   if (!opts.aggregates_csv.empty()) {
     check(kb::collect_aggregates(**bus, opts.aggregates_csv), "phase d (aggregates)");

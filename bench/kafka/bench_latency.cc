@@ -58,7 +58,7 @@ std::vector<double> consume_latencies(bus::Consumer& consumer, const ReadingGene
       if (!decode_reading_into(m.payload, r).ok() || r.measurements.size() < 2) continue;  // AQI
       const int s = gen.station_index(r.station.id.get());
       const int64_t tick = (to_unix_ms(r.observed_at) - gen.epoch_ms()) / kCadenceMs;
-      const int64_t seq = tick * static_cast<int64_t>(kStations) + s;
+      const int64_t seq = tick * gen.stations() + s;
       if (s < 0 || seq < 0 || seq >= total || ms[static_cast<size_t>(seq)] >= 0) continue;
       ms[static_cast<size_t>(seq)] =
           static_cast<double>(recv - send_ns[static_cast<size_t>(seq)].load()) / 1e6;
@@ -72,7 +72,7 @@ std::vector<double> consume_latencies(bus::Consumer& consumer, const ReadingGene
 // back on curated: group joins, connections and first fetches are then behind us.
 Status warm_up(bus::Producer& producer, bus::Consumer& consumer, const config::AppConfig& app) {
   ReadingGenerator gen(app, kLatencyEpochMs - 86'400'000, 3);
-  const int64_t total = 12 * static_cast<int64_t>(kStations);
+  const int64_t total = 12 * gen.stations();
   for (int64_t seq = 0; seq < total; ++seq) {
     if (Status s = send_retrying(producer, gen.next(seq)); !s.ok()) return s;
   }

@@ -20,7 +20,7 @@
 namespace envmon::bench_kafka {
 namespace {
 
-// 2026-01-01T00:00:00Z: the throughput data set spans N / 16 five-minute ticks from here.
+// 2026-01-01T00:00:00Z: the throughput data set spans N / stations five-minute ticks from here.
 constexpr int64_t kEpochMs = 1'767'225'600'000;
 
 }  // namespace
@@ -78,10 +78,36 @@ Status load_raw(bus::Bus& bus, const config::AppConfig& app, const Options& opts
   return ok_status();
 }
 
+Status warm_up(const config::AppConfig& app, const Options& opts) {
+  if (opts.warmup_readings <= 0) return ok_status();
+  auto bus = open_bus(opts, opts.prefix + "warm.");
+  if (!bus.ok()) return bus.error();
+  Options w = opts;
+  w.readings = opts.warmup_readings;
+  ENVMON_TRY(load_raw(**bus, app, w));
+  MetricsRegistry registry;
+  SystemClock clock;
+  processor::StreamProcessor proc(processor_config(app, w), app, **bus, registry, clock);
+  const auto t0 = std::chrono::steady_clock::now();
+  ENVMON_TRY(proc.start());
+  while (proc.processed() < w.readings) {
+    if (seconds_since(t0) > 300) return Error(Errc::net_timeout, "warm-up did not finish in 300 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  proc.stop();
+  std::fprintf(stderr,
+               "kafka bench: warm-up: %" PRId64 " readings through the processor on %swarm.* in "
+               "%.1f s (not measured)\n",
+               w.readings, opts.prefix.c_str(), seconds_since(t0));
+  return ok_status();
+}
+
 Status run_throughput(bus::Bus& bus, const config::AppConfig& app, const Options& opts) {
   MetricsRegistry registry;
   SystemClock clock;
   processor::StreamProcessor proc(processor_config(app, opts), app, bus, registry, clock);
+  const auto threads0 = thread_cpu(0);
+  const auto broker_threads0 = thread_cpu(opts.broker_pid);
   const double cpu0 = process_cpu_secs();
   const double broker0 = other_cpu_secs(opts.broker_pid);
   const auto t0 = std::chrono::steady_clock::now();
@@ -98,6 +124,12 @@ Status run_throughput(bus::Bus& bus, const config::AppConfig& app, const Options
   const double secs = seconds_since(t0);
   const double cpu = process_cpu_secs() - cpu0;
   const double broker = other_cpu_secs(opts.broker_pid) - broker0;
+  std::fprintf(stderr, "kafka bench: phase b: cpu s by thread:%s\n",
+               thread_cpu_delta(threads0, thread_cpu(0)).c_str());
+  if (opts.broker_pid > 0) {
+    std::fprintf(stderr, "kafka bench: phase b: broker cpu s by thread:%s\n",
+                 thread_cpu_delta(broker_threads0, thread_cpu(opts.broker_pid)).c_str());
+  }
   const auto t_stop = std::chrono::steady_clock::now();
   proc.stop();  // drains, flushes the still-open hours (not part of the timed run)
   std::fprintf(stderr,

@@ -24,6 +24,9 @@ struct Options {
   std::string aggregates_csv;  // phase d output; empty = skip phase d
   int64_t broker_pid = 0;      // to report the broker's CPU too (optional)
   bool skip_latency = false;
+  int64_t warmup_readings = 300'000;  // 0: measure on the fresh broker
+  int64_t stations = 64;       // generated stations (a multiple of the default config's 16)
+  std::string stations_yaml;   // where to write the station list for the Spark peer
 };
 
 // The processor block of the default config with opts.workers / opts.poll_batch applied.
@@ -33,6 +36,11 @@ Result<std::unique_ptr<bus::Bus>> open_bus(const Options& opts, const std::strin
 
 // Phase a: produces opts.readings readings into the raw topic and flushes.
 Status load_raw(bus::Bus& bus, const config::AppConfig& app, const Options& opts);
+// Before phase b: the same consume -> process -> produce path over opts.warmup_readings on
+// topics of its own (<prefix>warm.*), so the fresh broker's JIT compiles its produce, fetch and
+// commit paths before the measurement (without it, about half of the broker's CPU in phase b
+// of a 1M run was C2 compiling). The Spark peer runs later on the same, warm, broker.
+Status warm_up(const config::AppConfig& app, const Options& opts);
 // Phase b: StreamProcessor over the loaded topic until every reading is processed; prints
 // kafka_readings_per_sec, kafka_cpu_sec_per_million, kafka_peak_rss_mb, ...
 Status run_throughput(bus::Bus& bus, const config::AppConfig& app, const Options& opts);

@@ -44,7 +44,8 @@ def parse_args():
     p.add_argument("--bootstrap", required=True)
     p.add_argument("--topic", required=True)
     p.add_argument("--jars", required=True, help="comma-separated spark-sql-kafka jars")
-    p.add_argument("--config", required=True, help="configs/default.yaml")
+    p.add_argument("--config", required=True,
+                   help="YAML with a stations: block (run_bench writes the bench's stations)")
     p.add_argument("--out-csv", required=True)
     p.add_argument("--result", required=True)
     p.add_argument("--readings", type=int, required=True)
