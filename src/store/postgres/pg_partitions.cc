@@ -13,12 +13,6 @@ constexpr int64_t kDayMs = 86400 * 1000;
 constexpr int64_t kHourMs = 3600 * 1000;
 constexpr const char* kPartitionPrefix = "measurements_p";
 
-// measurements_p20260101: named by the partition's first UTC day.
-std::string partition_name(int64_t start_ms) {
-  std::string day = format_rfc3339(from_unix_ms(start_ms)).substr(0, 10);
-  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
-  return kPartitionPrefix + day;
-}
 
 std::string quoted_time(int64_t ms) { return "'" + format_rfc3339(from_unix_ms(ms)) + "'"; }
 
@@ -44,6 +38,12 @@ constexpr const char* kAdvanceWatermarkSql =
     "statement_timestamp() - interval '5 minutes') WHERE id = 1";
 
 }  // namespace
+
+std::string partition_name(int64_t start_ms) {
+  std::string day = format_rfc3339(from_unix_ms(start_ms)).substr(0, 10);
+  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+  return kPartitionPrefix + day;
+}
 
 int64_t PgStore::partition_width_ms() const {
   return config_.partition_interval == PartitionInterval::week ? 7 * kDayMs : kDayMs;

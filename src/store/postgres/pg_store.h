@@ -15,6 +15,23 @@ namespace envmon::store::postgres {
 // session-local staging tables and an ON CONFLICT merge, split by station over up to
 // `write_connections` connections, one transaction each (pg_write.cc), so a replayed batch
 // changes nothing and COPY speed is kept.
+// measurements_p20260101: the native partition starting at `start_ms`, named by its first UTC day.
+std::string partition_name(int64_t start_ms);
+
+// Where new rows are COPYed: straight into their partition, so the server routes no row (about
+// 10 % less server CPU per row than COPY into the partitioned parent), or into `measurements`
+// (TimescaleDB: width 0; times before 1970, whose partitions the truncating start formula of
+// ensure_partitions does not name).
+struct CopyRoute {
+  int64_t width_ms = 0;
+  int64_t part(int64_t at_ms) const {
+    return width_ms > 0 && at_ms >= 0 ? at_ms / width_ms * width_ms : -1;
+  }
+  std::string table(int64_t part_start) const {
+    return part_start < 0 ? std::string("measurements") : partition_name(part_start);
+  }
+};
+
 // The session's staging tables (pg_write.cc), created once per connection.
 Status prepare_staging(PgConnection& c);
 

@@ -272,6 +272,26 @@ TEST_F(PgStoreTest, MigrationMovesTextKeyedRowsToSeriesIds) {
   EXPECT_EQ(scalar("SELECT value FROM latest_named WHERE metric = 'pm25'"), 44);
 }
 
+// New rows are COPYed straight into their partitions: a batch across midnight fills both; its
+// replay (rows now known stored) merges to no change.
+TEST_F(PgStoreTest, BatchAcrossMidnightFillsBothPartitionsAndReplaysToNoChange) {
+  auto s = open_store();
+  const Timestamp midnight = from_unix_ms(1577923200000);  // 2020-01-02T00:00Z
+  WriteBatch b;
+  for (int k = -3; k < 3; ++k)
+    for (int st = 0; st < 4; ++st)
+      b.readings.push_back(contract_reading("st" + std::to_string(st), midnight + Seconds(300) * k,
+                                            k, st));
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200101"), 24);
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements_p20200102"), 24);
+  const std::string newest_xid = "SELECT max(xmin::text::int8) FROM measurements";
+  const int64_t before = scalar(newest_xid);
+  ASSERT_TRUE(s->write(b).ok());
+  EXPECT_EQ(scalar(newest_xid), before);
+  EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 48);
+}
+
 // try_acquire never connects (that could wait connect_timeout_secs): it takes only an idle slot
 // that holds a live connection.
 TEST_F(PgStoreTest, PoolTryAcquireTakesOnlyAConnectedSlot) {

@@ -39,7 +39,7 @@ CREATE TEMP TABLE IF NOT EXISTS stage_dead_letters (
 // Rows after their series' newest stored one (the common case) are COPYed straight into
 // measurements, as fast as a plain COPY; when one exists all the same (another writer got
 // there first) that fails and those rows go through the staging table and the merge too.
-constexpr const char* kCopyNewMeasurements = "COPY measurements FROM STDIN (FORMAT binary)";
+constexpr const char* kCopyFromStdin = " FROM STDIN (FORMAT binary)";
 constexpr const char* kUniqueViolation = "23505";
 
 // Merges: an unchanged row is not rewritten (IS DISTINCT FROM), so a replay writes nothing.
@@ -143,20 +143,31 @@ std::string encode_dead_letters(const std::vector<DeadLetter>& dead_letters) {
 
 constexpr const char* kCopyStageMeasurements = "COPY stage_measurements FROM STDIN (FORMAT binary)";
 
-// Measurements: `fresh` (rows after their series' newest stored one) by binary COPY straight
-// into the table, `maybe` (rows that may exist) into staging and the merge; fresh rows go
-// there too when one of them existed after all. Empty strings: no such rows.
-Status copy_measurements(PgConnection& c, const std::string& fresh, const std::string& maybe) {
+// A table and the PGCOPY stream of its rows.
+struct CopyStream {
+  std::string table, data;
+};
+
+// Measurements: `fresh` (rows after their series' newest stored one, by table) by binary COPY
+// straight into their tables, `maybe` (rows that may exist) into staging and the merge; fresh
+// rows go there too when one of them existed after all. Empty `maybe`: no such rows.
+Status copy_measurements(PgConnection& c, const std::vector<CopyStream>& fresh,
+                         const std::string& maybe) {
   bool staged = false;
   if (!fresh.empty()) {
     ENVMON_TRY(c.exec("SAVEPOINT fresh"));
-    auto copied = c.copy_in_tolerating(kCopyNewMeasurements, fresh, kUniqueViolation);
-    if (!copied.ok()) return copied.error();
-    if (*copied) {
+    bool copied = true;
+    for (size_t i = 0; i < fresh.size() && copied; ++i) {
+      auto r = c.copy_in_tolerating("COPY " + fresh[i].table + kCopyFromStdin, fresh[i].data,
+                                    kUniqueViolation);
+      if (!r.ok()) return r.error();
+      copied = *r;
+    }
+    if (copied) {
       ENVMON_TRY(c.exec("RELEASE SAVEPOINT fresh"));
     } else {
       ENVMON_TRY(c.exec("ROLLBACK TO SAVEPOINT fresh"));
-      ENVMON_TRY(c.copy_in(kCopyStageMeasurements, fresh));
+      for (const CopyStream& f : fresh) ENVMON_TRY(c.copy_in(kCopyStageMeasurements, f.data));
       staged = true;
     }
   }
@@ -225,8 +236,26 @@ bool aggregate_key_less(const Aggregate* a, const Aggregate* b) {
   return a->source.get() < b->source.get();
 }
 
+// Fresh rows (sorted) by the table they are COPYed into (their partition, see CopyRoute).
+std::vector<CopyStream> encode_fresh(const std::vector<SeriesRow>& rows, const CopyRoute& route) {
+  std::vector<int64_t> parts;  // one or two in the usual batch
+  for (const SeriesRow& r : rows) {
+    const int64_t p = route.part(r.at_ms);
+    if (!r.maybe_stored && std::find(parts.begin(), parts.end(), p) == parts.end()) {
+      parts.push_back(p);
+    }
+  }
+  std::vector<CopyStream> out;
+  for (int64_t p : parts) {
+    out.push_back({route.table(p), encode_measurements(rows, [&](size_t i) {
+                     return !rows[i].maybe_stored && route.part(rows[i].at_ms) == p;
+                   })});
+  }
+  return out;
+}
+
 // Encodes everything first, then one transaction of COPY + merge per table.
-Status merge_shard(PgConnection& c, Shard& s) {
+Status merge_shard(PgConnection& c, Shard& s, const CopyRoute& route) {
   if (s.empty()) return ok_status();
   ENVMON_TRY(prepare_staging(c));
   // The primary key's order: consecutive index insertions land on the same leaf pages, which
@@ -235,8 +264,7 @@ Status merge_shard(PgConnection& c, Shard& s) {
   std::sort(s.rows.begin(), s.rows.end(), series_row_less);
   std::sort(s.aggregates.begin(), s.aggregates.end(), aggregate_key_less);
   const auto& rows = s.rows;
-  const std::string fresh =
-      encode_measurements(rows, [&](size_t i) { return !rows[i].maybe_stored; });
+  const std::vector<CopyStream> fresh = encode_fresh(rows, route);
   const std::string maybe =
       encode_measurements(rows, [&](size_t i) { return rows[i].maybe_stored; });
   // Each series' newest row of the share (the last of its run) for `latest`.
@@ -268,8 +296,8 @@ Status prepare_staging(PgConnection& c) {
 namespace {
 
 // One share and, once it committed, its rows recorded as stored.
-Status write_share(PgConnection& c, Shard& s, SeriesRegistry& series) {
-  Status status = merge_shard(c, s);
+Status write_share(PgConnection& c, Shard& s, const CopyRoute& route, SeriesRegistry& series) {
+  Status status = merge_shard(c, s, route);
   if (status.ok()) series.committed(s.rows);
   return status;
 }
@@ -298,8 +326,10 @@ Status PgStore::write(const WriteBatch& batch) {
     leases.push_back(std::move(*more));
   }
   std::vector<Shard> shards = split(batch, std::move(*rows), leases.size());
-  return run_shares(leases.size(),
-                    [&](size_t i) { return write_share(*leases[i], shards[i], series_); });
+  const CopyRoute route{timescale_ ? 0 : partition_width_ms()};
+  return run_shares(leases.size(), [&](size_t i) {
+    return write_share(*leases[i], shards[i], route, series_);
+  });
 }
 
 }  // namespace envmon::store::postgres
