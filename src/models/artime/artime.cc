@@ -98,7 +98,10 @@ double Artime::update(double value) {
   if (!std::isfinite(value)) return 0.0;
   if (fitted_) return process(value);
   if (auto range = warmup_.add(value)) {
-    set_range(range->min, range->max);
+    // Headroom: a stream's later values often leave the learnt range (trends, level shifts);
+    // clamped, they would all share the end level and lose their shape.
+    const double margin = config_.range_margin * (range->max - range->min);
+    set_range(range->min - margin, range->max + margin);
     for (double v : range->values) process(v);  // the learning period scores 0
   }
   return 0.0;

@@ -29,8 +29,9 @@ namespace envmon::models::artime {
 // Every other point scores 0.
 class Artime {
  public:
-  // The range is the min..max of the first probation_points values, which are then replayed
-  // (causal); values beyond it take the nearest end level.
+  // The range is the min..max of the first probation_points values widened by range_margin of
+  // their span on each side; the values are then replayed (causal). Values beyond the range
+  // take the nearest end level.
   explicit Artime(const ArtimeConfig& config);
   // A given range (NAB's runner passes each file's own min..max, which a live stream lacks).
   Artime(const ArtimeConfig& config, double min_value, double max_value);

@@ -17,7 +17,10 @@ const config::Schema<ArtimeConfig>& artime_schema() {
                 "Vigilance of the learning-period pass that sets the starting vigilance")
         .integer("probation_points", &ArtimeConfig::probation_points, 750, "points", 2,
                  10000000,
-                 "Learning period: scores 0; without a given range its values set min..max");
+                 "Learning period: scores 0; without a given range its values set min..max")
+        .number("range_margin", &ArtimeConfig::range_margin, 0.5, "span", 0, 10,
+                "Without a given range: the learning period's min..max widened by this share of "
+                "its span on each side, so later values beyond it keep levels of their own");
     return s;
   }();
   return schema;

@@ -18,6 +18,9 @@ struct ArtimeConfig {
   double median_snap = 0.075;          // a level this close (in range units) to the median snaps
   double initial_vigilance = 0.80;     // vigilance of the pass that picks the starting vigilance
   int64_t probation_points = 750;      // learning period (NAB: its probationary rows)
+  // Causal range only (no given min..max): the learnt min..max widened by this share of its
+  // span on each side, so later values beyond it keep levels of their own (not in ARTime).
+  double range_margin = 0.5;
 };
 
 const config::Schema<ArtimeConfig>& artime_schema();

@@ -50,14 +50,15 @@ TEST(ArtimeTest, ALearntCycleIsQuietAndAJumpFires) {
   EXPECT_LE(peak, 1.0);
 }
 
-// Given the learning period's own range, the detector scores exactly as the causal one that
-// learnt that range (the learning values are replayed).
+// Given the learning period's own range widened by range_margin, the detector scores exactly as
+// the causal one that learnt that range (the learning values are replayed).
 TEST(ArtimeTest, TheCausalRangeReplaysTheLearningPeriod) {
   std::vector<double> xs;
   for (int i = 0; i < 1500; ++i) xs.push_back(i == 1000 ? 40.0 : cycle(i));
   const auto [lo, hi] = std::minmax_element(xs.begin(), xs.begin() + 450);
   Artime causal(learning(450));
-  Artime given(learning(450), *lo, *hi);
+  const double margin = 0.5 * (*hi - *lo);  // range_margin's default
+  Artime given(learning(450), *lo - margin, *hi + margin);
   for (size_t i = 0; i < xs.size(); ++i) {
     const double a = causal.update(xs[i]);
     const double b = given.update(xs[i]);
@@ -65,6 +66,24 @@ TEST(ArtimeTest, TheCausalRangeReplaysTheLearningPeriod) {
       EXPECT_DOUBLE_EQ(a, b) << i;
     }
   }
+}
+
+// Headroom: with no margin a later level shift beyond the learnt range clamps to the end level
+// (one flat level), with the margin it keeps its own levels; both still fire on the shift.
+TEST(ArtimeTest, TheMarginKeepsLevelsBeyondTheLearntRange) {
+  ArtimeConfig clamped = learning(600);
+  clamped.range_margin = 0;
+  Artime a(clamped), b(learning(600));
+  double peak = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const double v = cycle(i) + (i >= 2000 ? 30.0 : 0.0);  // a shift above everything learnt
+    a.update(v);
+    const double s = b.update(v);
+    if (i >= 2000) peak = std::max(peak, s);
+  }
+  EXPECT_GT(peak, 0.0);
+  EXPECT_GT(b.categories(), 0U);
+  EXPECT_NE(a.categories(), b.categories());  // the two saw different windows after the shift
 }
 
 TEST(ArtimeTest, ANonFiniteValueScoresZeroAndIsSkipped) {
