@@ -209,8 +209,10 @@ std::vector<double> cad_ose_raw(const Series& s, const DetectorParams& p) {
   return stream_scores<co::CadOse>(cfg, s, 2);
 }
 
-// ARTime (models/artime) as NAB runs it: the published defaults, its learning period NAB's
-// probationary rows. Its score is already in [0, 1] and masks its own repeats.
+// ARTime (models/artime): the published defaults, its learning period NAB's probationary rows;
+// causally its range is the learning period's widened by range_margin (0.5 of its span on each
+// side), with --input-range series the file's (as NAB ran it). Its score is already in [0, 1]
+// and masks its own repeats.
 std::vector<double> artime_raw(const Series& s, const DetectorParams& p) {
   namespace at = models::artime;
   at::ArtimeConfig cfg;

@@ -10,8 +10,8 @@
 
 namespace envmon::eval::nab {
 
-// The detector `envmon eval anomaly` and `bench/run nab` use unless told otherwise.
-inline constexpr const char* kDefaultDetector = "context_zscore";
+// The detector `envmon eval anomaly` uses unless told otherwise: the best causal one.
+inline constexpr const char* kDefaultDetector = "artime";
 
 // Runs a detector over every series of the corpus and scores it under every profile.
 Result<std::vector<ProfileResult>> evaluate(const Corpus& corpus, const std::string& detector,
