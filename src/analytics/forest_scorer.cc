@@ -111,7 +111,8 @@ void ForestScorer::close_hour(const std::string& id, Station& s,
   if (!s.report || score < config_.isolation_forest_threshold) return;
   const auto e = model_->forest.explain(row_);
   // Built once as an object: the values and the model name join the forest's feature shares.
-  auto explanation = models::feature_share_object("isolation_forest", e.score, e.feature_share, names_);
+  auto explanation =
+      models::feature_share_object("isolation_forest", e.score, e.feature_share, names_);
   for (size_t i = 0; i < row_.size(); ++i) explanation["values"][names_[i]] = row_[i];
   explanation["model"] = config_.isolation_forest_model + "@" + config_.isolation_forest_version;
   out.push_back(store::AnomalyRecord{id, model_->target(), from_unix_ms(s.hour * 1000),

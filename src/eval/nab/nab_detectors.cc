@@ -359,7 +359,8 @@ std::vector<config::SchemaDoc> nab_detector_schema_docs() {
   add(models::context_novelty::context_novelty_schema_docs("eval.anomaly.context_novelty"));
   add(models::cad_ose::cad_ose_schema_docs("eval.anomaly.cad_ose"));
   add(models::knn_cad::knn_cad_schema_docs("eval.anomaly.knn_cad"));
-  add(models::anomaly_likelihood::anomaly_likelihood_schema_docs("eval.anomaly.anomaly_likelihood"));
+  add(models::anomaly_likelihood::anomaly_likelihood_schema_docs(
+      "eval.anomaly.anomaly_likelihood"));
   add(models::artime::artime_schema_docs("eval.anomaly.artime"));
   return docs;
 }

@@ -69,7 +69,8 @@ Artime::Artime(const ArtimeConfig& config)
   window_ = power_of_two_at_most(config_.window);
   int64_t probation = std::max<int64_t>(config_.probation_points, 2);
   probation -= probation % 2;
-  const auto per_window = static_cast<int64_t>(window_) * std::max<int64_t>(config_.windows_per_probation, 1);
+  const auto per_window =
+      static_cast<int64_t>(window_) * std::max<int64_t>(config_.windows_per_probation, 1);
   step_ = static_cast<size_t>(std::max<int64_t>(1, probation / per_window));
   trend_ = std::max<size_t>(1, static_cast<size_t>(probation) / step_);
   mask_ = window_ * 3 / 2;
@@ -129,7 +130,8 @@ double Artime::downsample() {
   ds -= min_;
   if (range_ != 0) ds /= range_;
   const double level = std::nearbyint(ds * static_cast<double>(config_.levels));
-  return snap_to_median(static_cast<int64_t>(std::clamp(level, 0.0, static_cast<double>(config_.levels))));
+  const double top = static_cast<double>(config_.levels);
+  return snap_to_median(static_cast<int64_t>(std::clamp(level, 0.0, top)));
 }
 
 // A running median of the levels (moved one occupied level at a time, close to exact).

@@ -5,7 +5,8 @@
 
 namespace envmon::models {
 
-RangeWarmup::RangeWarmup(int64_t points) : points_(static_cast<size_t>(std::max<int64_t>(points, 1))) {}
+RangeWarmup::RangeWarmup(int64_t points)
+    : points_(static_cast<size_t>(std::max<int64_t>(points, 1))) {}
 
 std::optional<RangeWarmup::Range> RangeWarmup::add(double value) {
   values_.push_back(value);
