@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "eval/nab/nab_eval.h"
+#include "eval/nab/nab_published.h"
 
 namespace {
 
@@ -15,6 +16,26 @@ namespace nab = envmon::eval::nab;
 
 void emit(const std::string& name, double value, const char* unit) {
   std::printf("{\"name\": \"%s\", \"value\": %.2f, \"unit\": \"%s\"}\n", name.c_str(), value, unit);
+}
+
+// Numenta HTM's published score on this corpus's files, from a NAB checkout's results/numenta
+// (the fair baseline on a part of NAB); a folder without it gets a note instead.
+void emit_published_htm(const nab::Corpus& corpus, const std::string& dir) {
+  for (const auto& p : corpus.profiles) {
+    auto score = nab::published_score(corpus, dir, "numenta", p);
+    if (!score.ok()) {
+      std::fprintf(stderr, "bench nab: HTM's published score: %s\n",
+                   score.error().message().c_str());
+    } else if (!score->has_value()) {
+      std::fprintf(stderr, "no %s/results/numenta/numenta_%s_scores.csv: HTM's same-part score "
+                   "not printed (docs/evaluation.md has it for ../shared/data/nab)\n",
+                   dir.c_str(), p.name.c_str());
+      return;  // one note: a folder without results has none of the profiles
+    } else {
+      emit("nab_htm_" + nab::figure_name(p.name).substr(4) + "_same_part", **score,
+           "score");
+    }
+  }
 }
 
 }  // namespace
@@ -62,6 +83,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "corpus=%s series=%zu windows=%zu\n", dir.c_str(), corpus->series.size(),
                corpus->window_count());
+  emit_published_htm(*corpus, dir);
   std::vector<nab::ProfileResult> best;
   std::string best_name;
   for (const auto& name : detectors) {
