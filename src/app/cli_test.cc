@@ -56,7 +56,8 @@ TEST(ComponentsTest, DefaultConfigValidatesAndSchemaCoversEverySection) {
   for (const auto& d : all_schema_docs())
     sections.push_back(d.section);
   for (const char* want :
-       {"stations[]", "sources[]", "bus.memory", "processor", "api", "eval.anomaly.cad_ose"}) {
+       {"stations[]", "sources[]", "bus.memory", "processor", "api", "train.anomaly",
+        "eval.anomaly.cad_ose", "eval.anomaly.autoencoder"}) {
     EXPECT_NE(std::find(sections.begin(), sections.end(), want), sections.end()) << want;
   }
 }

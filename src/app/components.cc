@@ -11,6 +11,7 @@
 #include "lake/curated_lake_config.h"
 #include "lake/raw_lake_config.h"
 #include "lake/s3/s3_object_store.h"
+#include "models/isolation_forest/isolation_forest_config.h"
 #include "processor/processor_config.h"
 #include "registry/registry_factory.h"
 #include "sinks/sink_config.h"
@@ -89,6 +90,7 @@ std::vector<config::SchemaDoc> all_schema_docs() {
   add(processor::processor_schema_docs());
   add(api::api_schema_docs());
   add(analytics::analytics_schema_docs());
+  add(models::isolation_forest::isolation_forest_schema_docs());
   add(eval::nab::nab_detector_schema_docs());
   return docs;
 }

@@ -11,6 +11,7 @@
 #include "models/anomaly_likelihood/anomaly_likelihood.h"
 #include "models/artime/artime.h"
 #include "models/autoencoder/autoencoder.h"
+#include "models/autoencoder/autoencoder_config.h"
 #include "models/cad_ose/cad_ose.h"
 #include "models/context_novelty/context_novelty.h"
 #include "models/isolation_forest/isolation_forest.h"
@@ -362,6 +363,9 @@ std::vector<config::SchemaDoc> nab_detector_schema_docs() {
   add(models::anomaly_likelihood::anomaly_likelihood_schema_docs(
       "eval.anomaly.anomaly_likelihood"));
   add(models::artime::artime_schema_docs("eval.anomaly.artime"));
+  auto autoencoder = models::autoencoder::autoencoder_schema_docs();
+  for (auto& d : autoencoder) d.section = "eval.anomaly.autoencoder";
+  add(std::move(autoencoder));
   return docs;
 }
 

@@ -19,9 +19,12 @@ const config::Schema<IsolationForestConfig>& isolation_forest_schema() {
 }
 
 std::vector<config::SchemaDoc> isolation_forest_schema_docs() {
-  return {{"isolation_forest",
-           "Isolation forest over feature vectors: anomaly score 2^(-E[h]/c(psi)) with "
-           "per-feature explanations",
+  // Trained by `envmon train anomaly`, whose --trees/--sample-size/--seed flags take these keys'
+  // bounds; the stream scores with the registered model (analytics.isolation_forest_model).
+  return {{"train.anomaly",
+           "Isolation forest over feature vectors, trained by envmon train anomaly (flags "
+           "--trees, --sample-size, --seed): anomaly score 2^(-E[h]/c(psi)) with per-feature "
+           "explanations",
            isolation_forest_schema().specs()}};
 }
 
