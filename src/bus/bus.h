@@ -111,6 +111,17 @@ struct TopicStats {
   int64_t retained = 0;  // messages still held (not yet committed by every group)
 };
 
+// How a producer's records reach the bus. Both keep each partition's order and never drop.
+// `idempotent`: a retry after a lost acknowledgement is de-duplicated by the bus, so a record is
+// stored once (sources -> raw: a reading exists once). `ordered`: such a retry may store a
+// record twice; for outputs that are re-emitted byte-identically on replay anyway and whose sinks
+// are idempotent (the processor's). On Kafka it is the cheaper one: librdkafka 2.0's idempotent
+// producer busy-polls while acknowledgements are pending. The memory bus ignores it.
+enum class ProducerDelivery { idempotent, ordered };
+struct ProducerOptions {
+  ProducerDelivery delivery = ProducerDelivery::idempotent;
+};
+
 struct ConsumerOptions {
   // When a partition is assigned to this member and its group has committed on it before, the
   // member first re-reads the messages appended during this window before the committed offset
@@ -123,7 +134,8 @@ struct ConsumerOptions {
 class Bus {
  public:
   virtual ~Bus() = default;
-  virtual Result<std::unique_ptr<Producer>> producer() = 0;
+  virtual Result<std::unique_ptr<Producer>> producer(const ProducerOptions& options) = 0;
+  Result<std::unique_ptr<Producer>> producer() { return producer(ProducerOptions{}); }
   // A member of consumer group `group` reading `topics`; members of one group share partitions.
   virtual Result<std::unique_ptr<Consumer>> consumer(const std::string& group,
                                                      const std::vector<Topic>& topics,

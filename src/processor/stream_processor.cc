@@ -67,7 +67,8 @@ Status StreamProcessor::start() {
   for (int i = 0; i < cfg_.runtime.workers; ++i) {
     auto w = std::make_unique<Worker>();
     w->index = i;
-    auto producer = bus_.producer();
+    // Outputs are re-emitted byte-identically on replay into idempotent sinks anyway.
+    auto producer = bus_.producer({bus::ProducerDelivery::ordered});
     if (!producer.ok())
       return producer.error().with_context("processor worker " + std::to_string(i));
     w->producer = std::move(*producer);

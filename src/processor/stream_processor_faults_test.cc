@@ -63,8 +63,9 @@ class FaultyConsumer : public bus::Consumer {
 class FaultyBus : public bus::Bus {
  public:
   FaultyBus(bus::Bus& inner, Faults& f) : inner_(inner), f_(f) {}
-  Result<std::unique_ptr<bus::Producer>> producer() override {
-    auto p = inner_.producer();
+  using bus::Bus::producer;
+  Result<std::unique_ptr<bus::Producer>> producer(const bus::ProducerOptions& o) override {
+    auto p = inner_.producer(o);
     if (!p.ok()) return p.error();
     return std::unique_ptr<bus::Producer>(std::make_unique<FaultyProducer>(std::move(*p), f_));
   }

@@ -17,9 +17,10 @@ class KafkaBus final : public Bus {
   KafkaBus(std::unique_ptr<BusState> state, kafka::HandlePtr admin)
       : state_(std::move(state)), admin_(std::move(admin)) {}
 
-  Result<std::unique_ptr<Producer>> producer() override {
+  using Bus::producer;
+  Result<std::unique_ptr<Producer>> producer(const ProducerOptions& options) override {
     if (state_->closed) return kafka::closed_error();
-    auto p = kafka::KafkaProducer::create(*state_);
+    auto p = kafka::KafkaProducer::create(*state_, options);
     if (!p.ok()) return p.error();
     return std::unique_ptr<Producer>(std::move(*p));
   }

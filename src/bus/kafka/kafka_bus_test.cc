@@ -78,6 +78,16 @@ bool poll_until(const std::vector<Consumer*>& members, Pred done) {
   return true;
 }
 
+// Each key's payloads (sequence numbers) arrive in increasing order.
+void expect_key_order(const std::vector<Message>& got) {
+  std::map<std::string, int> last;
+  for (const auto& m : got) {
+    const int i = std::stoi(m.payload);
+    EXPECT_GT(i, last.count(m.key) ? last[m.key] : -1) << "order of key " << m.key;
+    last[m.key] = i;
+  }
+}
+
 void send_all(Producer& p, const std::vector<Message>& messages) {
   for (const auto& m : messages)
     ASSERT_TRUE(p.send(m, Millis(5000)).ok());
@@ -96,6 +106,21 @@ TEST_F(KafkaBusTest, CreatesTopicsWithPartitionsAndLeavesExistingOnes) {
   EXPECT_EQ(again->partitions(Topic::raw), 3);
 }
 
+// The processor's producers: no idempotence, one request in flight, order kept all the same.
+TEST_F(KafkaBusTest, OrderedProducerKeepsKeyOrder) {
+  auto bus = open();
+  ASSERT_TRUE(bus);
+  auto prod = *bus->producer({ProducerDelivery::ordered});
+  std::vector<Message> sent;
+  for (int i = 0; i < 300; ++i)
+    sent.push_back(msg(std::string(1, static_cast<char>('a' + i % 3)), std::to_string(i)));
+  send_all(*prod, sent);
+  auto cons = *bus->consumer("g", {Topic::raw});
+  auto got = poll_n(*cons, sent.size());
+  ASSERT_EQ(got.size(), sent.size());
+  expect_key_order(got);
+}
+
 TEST_F(KafkaBusTest, RoundTripKeepsKeyOrderPartitionAndHeaders) {
   auto bus = open();
   ASSERT_TRUE(bus);
@@ -111,11 +136,9 @@ TEST_F(KafkaBusTest, RoundTripKeepsKeyOrderPartitionAndHeaders) {
   auto cons = *bus->consumer("g", {Topic::raw});
   auto got = poll_n(*cons, sent.size());
   ASSERT_EQ(got.size(), sent.size());
-  std::map<std::string, int> last;
+  expect_key_order(got);
   for (const auto& m : got) {
     const int i = std::stoi(m.payload);
-    EXPECT_GT(i, last.count(m.key) ? last[m.key] : -1) << "order of key " << m.key;
-    last[m.key] = i;
     EXPECT_EQ(m.topic, Topic::raw);
     EXPECT_EQ(m.partition, partition_for(m.key, 2));
     EXPECT_EQ(m.timestamp, from_unix_ms(1'700'000'000'000 + i));

@@ -18,7 +18,8 @@ namespace envmon::bus::kafka {
 // internal retries, so a send that succeeds is written once and in order per partition.
 class KafkaProducer final : public Producer {
  public:
-  static Result<std::unique_ptr<KafkaProducer>> create(BusState& state);
+  static Result<std::unique_ptr<KafkaProducer>> create(BusState& state,
+                                                       const ProducerOptions& options = {});
   KafkaProducer(BusState& state, HandlePtr rk, std::array<TopicPtr, kTopicCount> topics)
       : state_(state), rk_(std::move(rk)), topics_(std::move(topics)) {}
   ~KafkaProducer() override;

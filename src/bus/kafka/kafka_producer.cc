@@ -45,10 +45,15 @@ rd_kafka_vu_t vu(rd_kafka_vtype_t type) {
 
 }  // namespace
 
-Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(BusState& state) {
+// `ordered` (bus.h): no idempotence, one request in flight per connection, so a retry cannot
+// overtake a later record; a retry after a lost acknowledgement may store a record twice.
+Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(BusState& state,
+                                                             const ProducerOptions& options) {
   const KafkaBusConfig& c = state.config;
+  const bool idempotent = options.delivery == ProducerDelivery::idempotent;
   auto conf =
-      make_conf(state, {{"enable.idempotence", "true"},
+      make_conf(state, {{"enable.idempotence", idempotent ? "true" : "false"},
+                        {"max.in.flight.requests.per.connection", idempotent ? "5" : "1"},
                         {"acks", "all"},
                         {"compression.type", std::string(compression_name(c.compression))},
                         {"linger.ms", std::to_string(c.linger_ms)},

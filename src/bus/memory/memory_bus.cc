@@ -67,7 +67,8 @@ class MemoryBus final : public Bus {
       t.resize(static_cast<size_t>(partitions_));
   }
 
-  Result<std::unique_ptr<Producer>> producer() override {
+  using Bus::producer;
+  Result<std::unique_ptr<Producer>> producer(const ProducerOptions&) override {
     return std::unique_ptr<Producer>(std::make_unique<MemoryProducer>(this));
   }
 
