@@ -94,6 +94,9 @@ class PgStoreTest : public ::testing::Test {
     }
     return out;
   }
+  // The store sink writes 20,000 readings in batches of `batch_messages` while the server
+  // restarts; afterwards every row is there once with its value.
+  void restart_mid_write(size_t batch_messages);
   std::unique_ptr<PgConnection> admin_;
 };
 
@@ -401,6 +404,16 @@ TEST_F(PgStoreTest, PsqlReadsTheTables) {
 // PostgreSQL restarted while the store sink writes: the sink backs off and retries (saying what
 // is wrong), and afterwards every row is there exactly once with the values sent.
 TEST_F(PgStoreTest, ServerRestartMidWriteLosesAndDoublesNothing) {
+  restart_mid_write(500);  // 1,000-row writes: one transaction each
+}
+
+// Writes of 10,000 rows are split over two connections: a restart can fail one share after the
+// other committed, and the sink's retry of the whole batch must still converge.
+TEST_F(PgStoreTest, ServerRestartMidSplitWriteLosesAndDoublesNothing) {
+  restart_mid_write(5000);
+}
+
+void PgStoreTest::restart_mid_write(size_t batch_messages) {
   if (env("ENVMON_PG_DIR").empty()) GTEST_SKIP() << "ENVMON_PG_DIR unset: cannot restart";
   auto s = open_store();
   auto bus = bus::make_memory_bus({4, 100000});
@@ -412,7 +425,7 @@ TEST_F(PgStoreTest, ServerRestartMidWriteLosesAndDoublesNothing) {
   sinks::StoreSinkConfig cfg;
   cfg.retry_initial_ms = 20;
   cfg.retry_max_ms = 500;
-  cfg.max_batch_messages = 500;
+  cfg.max_batch_messages = batch_messages;
   std::atomic<bool> restarted{false};
   sinks::StoreSink sink(ComponentContext("sink", "store", "postgres", registry, clock), *bus, *s,
                         cfg, [&] {});
