@@ -157,8 +157,8 @@ TEST_F(PgStoreTest, RetentionDownsamplesChangedDaysToDailyAggregates) {
   EXPECT_EQ(scalar(stamp), before);
 }
 
-// A large batch is split by station over two connections, one transaction each; a revision of
-// part of it merges, and its replay rewrites no row.
+// A large batch is split by station over two connections, one transaction each, balanced by
+// rows; a revision of part of it merges, and its replay rewrites no row.
 TEST_F(PgStoreTest, LargeBatchSplitsByStationAndStaysIdempotent) {
   auto s = open_store();  // write_connections 2, pool of 4
   WriteBatch b;
@@ -169,6 +169,10 @@ TEST_F(PgStoreTest, LargeBatchSplitsByStationAndStaysIdempotent) {
   ASSERT_TRUE(s->write(b).ok());
   EXPECT_EQ(scalar("SELECT count(*) FROM measurements"), 10000);
   EXPECT_EQ(scalar("SELECT count(DISTINCT xmin::text) FROM measurements"), 2);
+  // 50 stations of equal rows: 25 in each share (balanced by rows, not by a hash).
+  EXPECT_EQ(scalar("SELECT max(n) - min(n) FROM (SELECT count(*) AS n FROM measurements "
+                   "GROUP BY xmin::text) s"),
+            0);
   EXPECT_EQ(scalar("SELECT count(DISTINCT station_id) FROM latest_named"), 50);
   auto newest = s->latest("st7");
   ASSERT_TRUE(newest.ok());
