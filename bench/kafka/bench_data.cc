@@ -48,8 +48,9 @@ Status write_stations_yaml(const config::AppConfig& app, const std::string& path
   return out ? ok_status() : Error(Errc::io, "cannot write " + path);
 }
 
-ReadingGenerator::ReadingGenerator(const config::AppConfig& app, int64_t epoch_ms, uint32_t seed)
-    : app_(app), epoch_ms_(epoch_ms), rng_(seed) {}
+ReadingGenerator::ReadingGenerator(const config::AppConfig& app, int64_t epoch_ms, uint32_t seed,
+                                   bool full_precision)
+    : app_(app), epoch_ms_(epoch_ms), rng_(seed), full_precision_(full_precision) {}
 
 // Diurnal cycles plus small noise: every jump stays far below the cleaner's minimum deltas
 // (temperature 3 degC, pm25 25 ug/m3, ...) and continuous values never repeat exactly.
@@ -66,7 +67,8 @@ bus::Message ReadingGenerator::next(int64_t seq) {
   r.ingested_at = r.observed_at + Millis(2000);
   r.measurements.reserve(kMeasurementsPerReading);
   auto add = [&](Metric m, double v) {
-    r.measurements.push_back({m, std::round(v * 100) / 100, std::nan(""), "", 0});
+    if (!full_precision_) v = std::round(v * 100) / 100;
+    r.measurements.push_back({m, v, std::nan(""), "", 0});
   };
   add(Metric::temperature, 12 + base + 6 * std::sin(day) + 0.3 * noise_(rng_));
   add(Metric::humidity, std::clamp(60 - 15 * std::sin(day) + noise_(rng_), 1.0, 99.0));

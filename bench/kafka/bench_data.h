@@ -31,7 +31,9 @@ Status write_stations_yaml(const config::AppConfig& app, const std::string& path
 // station index; the reading is fully determined by (seq, rng state).
 class ReadingGenerator {
  public:
-  ReadingGenerator(const config::AppConfig& app, int64_t epoch_ms, uint32_t seed);
+  // `full_precision`: values as computed (17 significant digits), the data before 8c15711.
+  ReadingGenerator(const config::AppConfig& app, int64_t epoch_ms, uint32_t seed,
+                   bool full_precision = false);
   // The raw message (key = station id, payload = v1 JSON) of sequence number `seq`; call in
   // increasing seq order (the noise stream is sequential).
   bus::Message next(int64_t seq);
@@ -45,6 +47,7 @@ class ReadingGenerator {
   int64_t epoch_ms_;
   std::mt19937 rng_;
   std::normal_distribution<double> noise_{0.0, 1.0};
+  bool full_precision_ = false;
 };
 
 // Sends `m` through `producer`, retrying back-pressure (bus_full) until it goes through.

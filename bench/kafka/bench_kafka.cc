@@ -28,7 +28,7 @@ using envmon::bench_kafka::Options;
                "[--no-latency]\n"
                "         [--aggregates-csv PATH] [--broker-pid PID] [--kafka key=value]...\n"
                "         [--stations N (multiple of 16, default 64)] [--stations-yaml PATH]\n"
-               "         [--warmup-readings N (default 300000, 0: none)]\n");
+               "         [--warmup-readings N (default 300000, 0: none)] [--full-precision]\n");
   std::exit(2);
 }
 
@@ -38,6 +38,10 @@ Options parse_options(int argc, char** argv) {
     const std::string_view a = argv[i];
     if (a == "--no-latency") {
       o.skip_latency = true;
+      continue;
+    }
+    if (a == "--full-precision") {
+      o.full_precision = true;
       continue;
     }
     if (i + 1 >= argc) usage();

@@ -61,7 +61,7 @@ Result<std::unique_ptr<bus::Bus>> open_bus(const Options& opts, const std::strin
 Status load_raw(bus::Bus& bus, const config::AppConfig& app, const Options& opts) {
   auto producer = bus.producer();
   if (!producer.ok()) return producer.error();
-  ReadingGenerator gen(app, kEpochMs, 7);
+  ReadingGenerator gen(app, kEpochMs, 7, opts.full_precision);
   const auto t0 = std::chrono::steady_clock::now();
   for (int64_t seq = 0; seq < opts.readings; ++seq) {
     if (Status s = send_retrying(**producer, gen.next(seq)); !s.ok()) return s;

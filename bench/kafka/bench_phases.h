@@ -25,6 +25,7 @@ struct Options {
   int64_t broker_pid = 0;      // to report the broker's CPU too (optional)
   bool skip_latency = false;
   int64_t warmup_readings = 300'000;  // 0: measure on the fresh broker
+  bool full_precision = false;  // 17-digit values, the data before 8c15711
   int64_t stations = 64;       // generated stations (a multiple of the default config's 16)
   std::string stations_yaml;   // where to write the station list for the Spark peer
 };
