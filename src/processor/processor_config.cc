@@ -57,7 +57,14 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
         .integer("output_batch_max_bytes", &RuntimeConfig::output_batch_max_bytes, 262144,
                  "bytes", 1024, 104857600,
                  "Largest payload of a batch record (keep it under the bus's message size "
-                 "limit, bus.kafka.message_max_bytes)");
+                 "limit, bus.kafka.message_max_bytes)")
+        .enumeration("output_delivery", &RuntimeConfig::output_delivery,
+                     OutputDelivery::idempotent,
+                     {{"idempotent", OutputDelivery::idempotent},
+                      {"ordered", OutputDelivery::ordered}},
+                     "Output producers: idempotent (a retried send is stored once) or ordered "
+                     "(no idempotence, one request in flight: a retried send may be stored "
+                     "twice, absorbed by the idempotent sinks; less client CPU on Kafka)");
     return s;
   }();
   return schema;

@@ -17,6 +17,11 @@ namespace envmon::processor {
 // How curated readings and aggregates go onto the bus: one message each, or packed per station
 // and poll batch into batch records (bus::pack_batches; every consumer unpacks them).
 enum class OutputFraming { message, batch };
+// How the processor's output producers deliver: the bus's idempotent producer (the default; a
+// retried send is stored once) or `ordered` (per-partition order kept, a retried send may be
+// stored twice, which the idempotent sinks absorb; cheaper with librdkafka 2.0, whose
+// idempotent producer busy-polls while acknowledgements are pending).
+enum class OutputDelivery { idempotent, ordered };
 
 struct RuntimeConfig {
   int64_t workers = 2;
@@ -27,6 +32,7 @@ struct RuntimeConfig {
   int64_t max_message_bytes = 262144;
   OutputFraming output_framing = OutputFraming::batch;
   int64_t output_batch_max_bytes = 262144;
+  OutputDelivery output_delivery = OutputDelivery::idempotent;
 };
 const config::Schema<RuntimeConfig>& runtime_schema();
 

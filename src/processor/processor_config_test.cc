@@ -75,6 +75,17 @@ TEST(ProcessorConfig, OutputFramingAndBatchSizeAreCheckedWithTheKeyNamed) {
   }
 }
 
+TEST(ProcessorConfig, OutputDeliveryIsIdempotentUnlessOrderedIsAskedFor) {
+  EXPECT_EQ(parse("version: 1\n")->runtime.output_delivery, OutputDelivery::idempotent);
+  auto ordered = parse("processor: {output_delivery: ordered}\n");
+  ASSERT_TRUE(ordered.ok()) << ordered.error().to_string();
+  EXPECT_EQ(ordered->runtime.output_delivery, OutputDelivery::ordered);
+  auto bad = parse("processor: {output_delivery: exactly_once}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("output_delivery"), std::string::npos)
+      << bad.error().message();
+}
+
 TEST(ProcessorConfig, SchemaDocsListEveryKey) {
   size_t keys = 0;
   for (const auto& doc : processor_schema_docs())

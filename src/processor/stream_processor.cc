@@ -67,8 +67,9 @@ Status StreamProcessor::start() {
   for (int i = 0; i < cfg_.runtime.workers; ++i) {
     auto w = std::make_unique<Worker>();
     w->index = i;
-    // Outputs are re-emitted byte-identically on replay into idempotent sinks anyway.
-    auto producer = bus_.producer({bus::ProducerDelivery::ordered});
+    auto producer = bus_.producer({cfg_.runtime.output_delivery == OutputDelivery::ordered
+                                       ? bus::ProducerDelivery::ordered
+                                       : bus::ProducerDelivery::idempotent});
     if (!producer.ok())
       return producer.error().with_context("processor worker " + std::to_string(i));
     w->producer = std::move(*producer);
