@@ -14,9 +14,10 @@
 namespace envmon::app {
 namespace {
 
-// Waits for SIGINT/SIGTERM, or for `duration` seconds when positive. Signals are blocked in
-// every thread (masked before any thread starts) and taken here synchronously.
-int wait_for_signal(double duration_secs) {
+// Waits for SIGINT/SIGTERM, or for `duration` seconds when positive, or until a component of
+// `runtime` fails for good (returns -1). Signals are blocked in every thread (masked before any
+// thread starts) and taken here synchronously.
+int wait_for_signal(double duration_secs, const Runtime& runtime) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -27,6 +28,7 @@ int wait_for_signal(double duration_secs) {
     timespec ts{0, 200'000'000};
     const int sig = sigtimedwait(&set, nullptr, &ts);
     if (sig == SIGINT || sig == SIGTERM) return sig;
+    if (runtime.failure()) return -1;
     if (duration_secs > 0 && std::chrono::steady_clock::now() >= deadline) return 0;
   }
 }
@@ -107,7 +109,14 @@ int cmd_demo(const std::vector<std::string>& words, RunMode mode) {
   } else {
     std::cerr << "envmon: running " << options.roles.to_string() << " (Ctrl-C stops cleanly)\n";
   }
-  const int sig = wait_for_signal(*duration);
+  const int sig = wait_for_signal(*duration, runtime);
+  if (sig < 0) {
+    // Exit non-zero so that a supervisor (systemd, Kubernetes) restarts the member with a fresh
+    // consumer; what it had fetched and not committed is read again.
+    const Error why = *runtime.failure();
+    runtime.stop();
+    return fail(why.with_context("a component stopped for good"), 1);
+  }
   log_line(LogLevel::info, "app:runtime:main", sig ? "Signal received" : "Duration reached",
            {{"signal", sig ? strsignal(sig) : "none"}});
   runtime.stop();

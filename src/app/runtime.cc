@@ -243,6 +243,11 @@ std::string Runtime::api_host() const {
   return api_ ? api_->host() : std::string("-");
 }
 
+std::optional<Error> Runtime::failure() const {
+  if (processor_) return processor_->failure();
+  return std::nullopt;
+}
+
 bool Runtime::wait_drained(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

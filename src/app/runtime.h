@@ -3,6 +3,7 @@
 #include <chrono>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -83,6 +84,9 @@ class Runtime {
   int api_port() const;
   std::string api_host() const;
   bool ready() const { return ready_.load(); }
+  // A component that stopped for good (the processor's consumer failed): the process should
+  // exit non-zero so that its supervisor restarts it. Empty while everything runs.
+  std::optional<Error> failure() const;
   MetricsRegistry& metrics() { return metrics_; }
   bus::Bus& bus() { return *bus_; }
   const std::string& data_dir() const { return data_dir_; }

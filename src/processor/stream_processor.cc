@@ -255,6 +255,11 @@ void StreamProcessor::dispatch(std::vector<bus::Message>& batch) {
   }
 }
 
+std::optional<Error> StreamProcessor::failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return failure_;
+}
+
 void StreamProcessor::poll_loop() {
   const auto max = static_cast<size_t>(cfg_.runtime.poll_batch);
   for (;;) {
@@ -271,6 +276,8 @@ void StreamProcessor::poll_loop() {
       // pass them since this member polls no more: the group re-reads them after a restart.
       ctx_.log.error("poll failed; processor stops consuming",
                      {{"error", batch.error().to_string()}});
+      std::lock_guard lock(failure_mutex_);
+      failure_ = batch.error();
       break;
     }
     for (const auto& tp : consumer_->take_revoked()) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -41,6 +42,9 @@ class StreamProcessor {
   void stop();
   // Raw messages whose outputs were sent and flushed and whose offsets were committed.
   int64_t processed() const { return processed_.load(); }
+  // Set when the consumer failed for good and this member stopped consuming: the process should
+  // exit (non-zero) so that its supervisor restarts it with a fresh consumer.
+  std::optional<Error> failure() const;
 
  private:
   struct Worker;
@@ -71,6 +75,8 @@ class StreamProcessor {
   std::thread poller_;
   StopToken stop_;
   std::atomic<int64_t> processed_{0};
+  mutable std::mutex failure_mutex_;
+  std::optional<Error> failure_;
   // Batches handed to workers and not yet committed; completions wait in done_ for the poller.
   std::mutex done_mutex_;
   std::vector<Done> done_;

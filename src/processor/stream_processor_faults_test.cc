@@ -116,8 +116,10 @@ class StreamProcessorFaultsTest : public ::testing::Test {
     StreamProcessor sp(cfg, app_, bus, registry_, clock_);
     EXPECT_TRUE(sp.start().ok());
     sp.stop();
+    failure_ = sp.failure();
     return sp.processed();
   }
+  std::optional<Error> failure_;  // of the last run
   int64_t committed() { return bus_->committed("processor", {bus::Topic::raw, 0}); }
   // Curated readings, not counting the derived AQI readings.
   std::vector<std::string> curated_readings() {
@@ -188,8 +190,11 @@ TEST_F(StreamProcessorFaultsTest, RecordsOfAFailedPollAreReadAgain) {
   FaultyBus bus(*bus_, faults_);
   EXPECT_EQ(run(bus), 4);  // only the first poll's batch
   EXPECT_EQ(committed(), 4);
+  ASSERT_TRUE(failure_.has_value());  // what tells the process to exit and be restarted
+  EXPECT_NE(failure_->message().find("consumer failed for good"), std::string::npos);
 
   EXPECT_EQ(run(*bus_), kReadings - 4);
+  EXPECT_FALSE(failure_.has_value());
   EXPECT_EQ(committed(), kReadings);
   EXPECT_EQ(curated_readings().size(), static_cast<size_t>(kReadings));  // each once
 }
