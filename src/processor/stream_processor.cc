@@ -232,6 +232,13 @@ void StreamProcessor::hold(const bus::OffsetMap& offsets) {
     ctx_.log.error("outputs not acknowledged: this member commits nothing more on the partition; "
                    "the group re-reads it from the last commit after a restart or rebalance",
                    {{"partition", tp.partition}});
+    // A held partition makes no progress while this member lives: report it like a failed
+    // consumer, so that the process exits and its restart re-reads the batch.
+    std::lock_guard lock(failure_mutex_);
+    if (!failure_) {
+      failure_ = Error(Errc::io, "outputs of partition " + std::to_string(tp.partition) +
+                                     " were not acknowledged; restart to re-read them");
+    }
   }
 }
 

@@ -42,8 +42,9 @@ class StreamProcessor {
   void stop();
   // Raw messages whose outputs were sent and flushed and whose offsets were committed.
   int64_t processed() const { return processed_.load(); }
-  // Set when the consumer failed for good and this member stopped consuming: the process should
-  // exit (non-zero) so that its supervisor restarts it with a fresh consumer.
+  // Set when the consumer failed for good and this member stopped consuming, or when a batch's
+  // outputs were not acknowledged and its partition is held: the process should exit
+  // (non-zero) so that its supervisor restarts it and the group re-reads what was not committed.
   std::optional<Error> failure() const;
 
  private:

@@ -176,6 +176,8 @@ TEST_F(StreamProcessorFaultsTest, AnUnacknowledgedBatchIsNeverCommittedPast) {
   FaultyBus bus(*bus_, faults_);
   EXPECT_EQ(run(bus), 8);       // the two batches before the failed one
   EXPECT_EQ(committed(), 8);    // not 20: batches 4 and 5 were sent but come after the hole
+  ASSERT_TRUE(failure_.has_value());  // the held partition asks for a restart
+  EXPECT_NE(failure_->message().find("not acknowledged"), std::string::npos);
 
   faults_.flush = nullptr;      // the bus recovers; the group re-reads from offset 8
   EXPECT_EQ(run(bus), kReadings - 8);
