@@ -1,5 +1,9 @@
 // Throughput of the processor core: decode -> validate -> enrich -> clean -> aggregate (+AQI),
 // single-threaded over raw messages generated in memory first. Prints JSON lines.
+// Usage: envmon_bench_processor [TICKS] [--profile default|kafka]
+//   default: the default config's 16 stations, 13 measurements with 17 significant digits.
+//   kafka: bench/kafka's data (64 stations, 6 measurements rounded to 2 decimals), so the
+//   processor's per-core figure can be compared with `bench/run kafka`.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -8,9 +12,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include "config/app_config.h"
+#include "kafka/bench_data.h"
 #include "model/codec.h"
 #include "processor/pipeline.h"
 
@@ -68,23 +74,74 @@ double peak_rss_mb() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
+struct Options {
+  int64_t ticks = 4000;
+  bool kafka_profile = false;
+};
+
+Options parse_options(int argc, char** argv) {
+  Options opts;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--profile" && i + 1 < argc) {
+      const std::string_view profile = argv[++i];
+      if (profile != "default" && profile != "kafka") {
+        std::fprintf(stderr, "--profile %s: expected default or kafka\n", argv[i]);
+        std::exit(2);
+      }
+      opts.kafka_profile = profile == "kafka";
+    } else if (!arg.empty() && arg[0] != '-') {
+      opts.ticks = std::atoll(argv[i]);
+    } else {
+      std::fprintf(stderr, "usage: envmon_bench_processor [TICKS] [--profile default|kafka]\n");
+      std::exit(2);
+    }
+  }
+  return opts;
+}
+
+struct RawData {
+  envmon::config::AppConfig app;
+  std::vector<envmon::bus::Message> raw;
+  size_t measurements = 0;
+};
+
+RawData make_default_data(int64_t ticks) {
+  RawData d{load_config(), {}, 0};
+  std::mt19937 rng(7);
+  for (int64_t t = 0; t < ticks; ++t) {
+    for (size_t s = 0; s < 16 && s < d.app.stations.size(); ++s) {
+      envmon::bus::Message m;
+      m.key = d.app.stations[s].id;
+      m.payload = make_reading(d.app.stations[s], t, rng);
+      d.raw.push_back(std::move(m));
+      d.measurements += 13;
+    }
+  }
+  return d;
+}
+
+// bench/kafka's readings (same generator, epoch and seed as its phase a); `ticks` 5-minute
+// steps of 64 stations.
+RawData make_kafka_data(int64_t ticks) {
+  namespace kb = envmon::bench_kafka;
+  RawData d{kb::load_bench_config(kb::kDefaultStations), {}, 0};
+  kb::ReadingGenerator gen(d.app, 1'767'225'600'000, 7);
+  const int64_t total = ticks * gen.stations();
+  d.raw.reserve(static_cast<size_t>(total));
+  for (int64_t seq = 0; seq < total; ++seq) d.raw.push_back(gen.next(seq));
+  d.measurements = static_cast<size_t>(total) * kb::kMeasurementsPerReading;
+  return d;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int64_t ticks = argc > 1 ? std::atoll(argv[1]) : 4000;
-  const auto app = load_config();
-  std::mt19937 rng(7);
-  std::vector<envmon::bus::Message> raw;
-  size_t measurements = 0;
-  for (int64_t t = 0; t < ticks; ++t) {
-    for (size_t s = 0; s < 16 && s < app.stations.size(); ++s) {
-      envmon::bus::Message m;
-      m.key = app.stations[s].id;
-      m.payload = make_reading(app.stations[s], t, rng);
-      raw.push_back(std::move(m));
-      measurements += 13;
-    }
-  }
+  const Options opts = parse_options(argc, argv);
+  const RawData data = opts.kafka_profile ? make_kafka_data(opts.ticks) : make_default_data(opts.ticks);
+  const auto& app = data.app;
+  const auto& raw = data.raw;
+  const size_t measurements = data.measurements;
   envmon::MetricsRegistry registry;
   envmon::SystemClock clock;
   envmon::ComponentContext ctx("transform", "processor", "bench", registry, clock);
