@@ -25,6 +25,12 @@ namespace envmon {
 void encode_reading(const Reading& r, std::string& out);
 std::string encode_reading(const Reading& r);
 Result<Reading> decode_reading(std::string_view json);
+// The same bytes in two parts, so a hot-path caller can cache the head, which is constant per
+// (source, station): encode_reading == encode_reading_head + encode_reading_tail, byte for byte.
+// Head: `{"v":1,"source":..,"station":{..},"observed_at":"` (up to and including that quote);
+// tail: the rest, from observed_at's time on.
+void encode_reading_head(const Reading& r, std::string& out);
+void encode_reading_tail(const Reading& r, std::string& out);
 // Decodes into an existing Reading, reusing its vectors' capacity (hot path).
 Status decode_reading_into(std::string_view json, Reading& out);
 
@@ -33,6 +39,10 @@ Status decode_reading_into(std::string_view json, Reading& out);
 //    "bucket_secs":3600,"mean":..,"min":..,"max":..,"count":12,"revision":0[,"dominant":"pm25"]}
 void encode_aggregate(const Aggregate& a, std::string& out);
 std::string encode_aggregate(const Aggregate& a);
+// Split like the reading's: the head `{"v":1,"source":..,"station":..,"metric":"` is constant
+// per (source, station); encode_aggregate == head(a.source, a.station) + tail(a).
+void encode_aggregate_head(std::string_view source, std::string_view station, std::string& out);
+void encode_aggregate_tail(const Aggregate& a, std::string& out);
 Result<Aggregate> decode_aggregate(std::string_view json);
 
 // DeadLetter (topic dead-letter):

@@ -163,7 +163,7 @@ void append_enrichment(std::string& out, const Enrichment& e) {
 
 }  // namespace
 
-void encode_reading(const Reading& r, std::string& out) {
+void encode_reading_head(const Reading& r, std::string& out) {
   out.append("{\"v\":1,\"source\":");
   append_json_string(out, r.source.get());
   out.append(",\"station\":{\"id\":");
@@ -179,6 +179,9 @@ void encode_reading(const Reading& r, std::string& out) {
     append_json_string(out, r.station.provider_id);
   }
   out.append("},\"observed_at\":\"");
+}
+
+void encode_reading_tail(const Reading& r, std::string& out) {
   append_rfc3339(out, r.observed_at);
   out.append("\",\"ingested_at\":\"");
   append_rfc3339(out, r.ingested_at);
@@ -192,6 +195,11 @@ void encode_reading(const Reading& r, std::string& out) {
   out.push_back('}');
 }
 
+void encode_reading(const Reading& r, std::string& out) {
+  encode_reading_head(r, out);
+  encode_reading_tail(r, out);
+}
+
 std::string encode_reading(const Reading& r) {
   std::string out;
   out.reserve(256 + r.measurements.size() * 40);
@@ -199,12 +207,15 @@ std::string encode_reading(const Reading& r) {
   return out;
 }
 
-void encode_aggregate(const Aggregate& a, std::string& out) {
+void encode_aggregate_head(std::string_view source, std::string_view station, std::string& out) {
   out.append("{\"v\":1,\"source\":");
-  append_json_string(out, a.source.get());
+  append_json_string(out, source);
   out.append(",\"station\":");
-  append_json_string(out, a.station.get());
+  append_json_string(out, station);
   out.append(",\"metric\":\"");
+}
+
+void encode_aggregate_tail(const Aggregate& a, std::string& out) {
   out.append(metric_id(a.metric));
   out.append("\",\"bucket_start\":\"");
   append_rfc3339(out, a.bucket_start);
@@ -225,6 +236,11 @@ void encode_aggregate(const Aggregate& a, std::string& out) {
     append_json_string(out, a.dominant);
   }
   out.push_back('}');
+}
+
+void encode_aggregate(const Aggregate& a, std::string& out) {
+  encode_aggregate_head(a.source.get(), a.station.get(), out);
+  encode_aggregate_tail(a, out);
 }
 
 std::string encode_aggregate(const Aggregate& a) {

@@ -51,7 +51,25 @@ TEST(CodecTest, GoldenDecodeCases) {
   EXPECT_GE(cases, 10);
 }
 
-TEST(CodecTest, RoundTripsAggregateAndDeadLetter) {
+// Callers cache the head per (source, station): head + tail must be the whole encoding.
+TEST(CodecTest, ReadingHeadPlusTailIsTheEncoding) {
+  const fs::path dir = fs::path(ENVMON_SOURCE_DIR) / "src/model/testdata/decode";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    auto r = decode_reading(slurp(entry.path()));
+    if (!r.ok()) continue;
+    ++cases;
+    std::string split;
+    encode_reading_head(*r, split);
+    EXPECT_TRUE(split.ends_with("\"observed_at\":\"")) << split;
+    encode_reading_tail(*r, split);
+    EXPECT_EQ(split, encode_reading(*r)) << entry.path().filename();
+  }
+  EXPECT_GE(cases, 3);
+}
+
+Aggregate sample_aggregate() {
   Aggregate a;
   a.source = SourceId("sim");
   a.station = StationId("delhi");
@@ -62,6 +80,29 @@ TEST(CodecTest, RoundTripsAggregateAndDeadLetter) {
   a.max = 120.25;
   a.count = 12;
   a.revision = 2;
+  return a;
+}
+
+TEST(CodecTest, AggregateHeadPlusTailIsTheEncoding) {
+  Aggregate a = sample_aggregate();
+  a.station = StationId("delhi \"2\"");
+  a.metric = Metric::aqi_us;
+  a.bucket_start = from_unix_ms(1'767'225'600'000);
+  a.revision = 1;
+  a.dominant = "pm25";
+  std::string split;
+  encode_aggregate_head(a.source.get(), a.station.get(), split);
+  EXPECT_EQ(split, R"({"v":1,"source":"sim","station":"delhi \"2\"","metric":")");
+  encode_aggregate_tail(a, split);
+  EXPECT_EQ(split, encode_aggregate(a));
+  EXPECT_EQ(split,
+            R"({"v":1,"source":"sim","station":"delhi \"2\"","metric":"aqi_us",)"
+            R"("bucket_start":"2026-01-01T00:00:00Z","bucket_secs":3600,"mean":81.5,"min":40,)"
+            R"("max":120.25,"count":12,"revision":1,"dominant":"pm25"})");
+}
+
+TEST(CodecTest, RoundTripsAggregateAndDeadLetter) {
+  const Aggregate a = sample_aggregate();
   auto back = decode_aggregate(encode_aggregate(a));
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(encode_aggregate(*back), encode_aggregate(a));
