@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 namespace envmon::transforms {
 namespace {
 
@@ -55,6 +58,62 @@ TEST(Enricher, ReplacesStationMetadataFromConfig) {
 
 TEST(Enricher, UnknownZoneIsAStartUpError) {
   EXPECT_THROW(Enricher({{"x", "X", 0, 0, "Mars/Olympus_Mons", "space"}}), std::invalid_argument);
+}
+
+// The cached path (offset span + date cache) must write exactly what a tz lookup per call writes.
+void expect_matches_reference(const Enricher& e, size_t i, const absl::TimeZone& tz, int64_t ms) {
+  Enrichment fast;
+  e.enrich_at(i, from_unix_ms(ms), fast);
+  std::string slow;
+  int32_t offset = 0;
+  format_local_time(from_unix_ms(ms), tz, slow, offset);
+  ASSERT_EQ(fast.local_time, slow) << "unix ms " << ms;
+  ASSERT_EQ(fast.utc_offset_secs, offset) << "unix ms " << ms;
+}
+
+std::vector<config::StationConfig> dst_zones() {
+  return {{"london", "", 0, 0, "Europe/London", ""},
+          {"new-york", "", 0, 0, "America/New_York", ""},
+          {"lord-howe", "", 0, 0, "Australia/Lord_Howe", ""},  // 30-minute DST shift
+          {"kathmandu", "", 0, 0, "Asia/Kathmandu", ""},       // +05:45, no DST
+          {"utc", "", 0, 0, "UTC", ""}};                         // no transitions at all
+}
+
+TEST(Enricher, CachedLocalTimeMatchesTheTzLookupAcrossDstChangesInOrder) {
+  const auto zones = dst_zones();
+  Enricher e(zones);
+  // Around each 2026 change of London and New York, stepping 7 min 13.25 s (odd milliseconds).
+  for (const char* change : {"2026-03-29T01:00:00Z", "2026-10-25T01:00:00Z", "2026-03-08T07:00:00Z",
+                             "2026-11-01T06:00:00Z", "2026-04-04T15:00:00Z"}) {
+    const int64_t c = to_unix_ms(*parse_rfc3339(change));
+    for (size_t i = 0; i < zones.size(); ++i) {
+      absl::TimeZone tz;
+      ASSERT_TRUE(absl::LoadTimeZone(zones[i].timezone, &tz));
+      for (int64_t ms = c - 86'400'000; ms < c + 86'400'000; ms += 433'250)
+        expect_matches_reference(e, i, tz, ms);
+      // Exactly at the change and one millisecond either side.
+      for (int64_t ms : {c - 1, c, c + 1}) expect_matches_reference(e, i, tz, ms);
+    }
+  }
+}
+
+TEST(Enricher, CachedLocalTimeMatchesTheTzLookupOutOfOrder) {
+  const auto zones = dst_zones();
+  Enricher e(zones);
+  std::mt19937_64 rng(42);
+  // 1960 .. 2100: before the epoch, across many changes, and past the zones' last listed rules.
+  std::uniform_int_distribution<int64_t> any_ms(-315'619'200'000, 4'102'444'800'000);
+  std::uniform_int_distribution<int64_t> near_ms(-3 * 86'400'000, 3 * 86'400'000);
+  for (size_t i = 0; i < zones.size(); ++i) {
+    absl::TimeZone tz;
+    ASSERT_TRUE(absl::LoadTimeZone(zones[i].timezone, &tz));
+    int64_t ms = to_unix_ms(*parse_rfc3339("2026-10-25T01:00:00Z"));
+    for (int k = 0; k < 2000; ++k) {
+      // Mostly late and early points near the last one, sometimes a jump anywhere.
+      ms = k % 50 == 0 ? any_ms(rng) : ms + near_ms(rng);
+      expect_matches_reference(e, i, tz, ms);
+    }
+  }
 }
 
 }  // namespace
