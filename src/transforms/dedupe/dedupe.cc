@@ -16,25 +16,47 @@ const config::Schema<DedupeConfig>& dedupe_schema() {
   return schema;
 }
 
+namespace {
+
+template <typename Points>
+auto first_at_or_after(Points& points, int64_t t_ms) {
+  return std::lower_bound(points.begin(), points.end(), t_ms,
+                          [](const auto& p, int64_t t) { return p.first < t; });
+}
+
+}  // namespace
+
 DedupeVerdict DedupeSeries::check(int64_t t_ms, double value, int64_t window_ms) {
-  const auto begin = points_.begin() + static_cast<std::ptrdiff_t>(head_);
-  const bool appends = head_ == points_.size() || points_.back().first < t_ms;
-  auto pos = appends ? points_.end()
-                     : std::lower_bound(begin, points_.end(), t_ms,
-                                        [](const auto& p, int64_t t) { return p.first < t; });
+  window_ms_ = window_ms;
+  if (t_ms > newest_ms_) {
+    // In order (the normal case): nothing seen can equal it.
+    newest_ms_ = t_ms;
+    points_.emplace_back(t_ms, value);
+    if (points_.size() >= compact_at_) drop_outside_window();
+    return DedupeVerdict::fresh;
+  }
+  // Behind the window: nothing remembered there to compare with.
+  if (t_ms < newest_ms_ - window_ms) return DedupeVerdict::fresh;
+  // Stale points are all older than t_ms, so they never match and only shift the search.
+  const auto pos = first_at_or_after(points_, t_ms);
   if (pos != points_.end() && pos->first == t_ms) {
     const bool same = pos->second == value || (std::isnan(pos->second) && std::isnan(value));
     return same ? DedupeVerdict::duplicate : DedupeVerdict::conflict;
   }
-  const int64_t newest = appends ? t_ms : points_.back().first;
-  if (t_ms < newest - window_ms) return DedupeVerdict::fresh;
-  points_.insert(pos, {t_ms, value});
-  while (head_ < points_.size() && points_[head_].first < newest - window_ms) ++head_;
-  if (head_ > 64 && head_ * 2 > points_.size()) {
-    points_.erase(points_.begin(), points_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
-  }
+  points_.emplace(pos, t_ms, value);
+  if (points_.size() >= compact_at_) drop_outside_window();
   return DedupeVerdict::fresh;
+}
+
+size_t DedupeSeries::size() const {
+  if (points_.empty()) return 0;
+  return static_cast<size_t>(points_.end() - first_at_or_after(points_, newest_ms_ - window_ms_));
+}
+
+// Amortised O(1): the next compaction waits until the kept points have doubled.
+void DedupeSeries::drop_outside_window() {
+  points_.erase(points_.begin(), first_at_or_after(points_, newest_ms_ - window_ms_));
+  compact_at_ = std::max(kMinCompactAt, 2 * points_.size());
 }
 
 }  // namespace envmon::transforms

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
+#include <random>
+
 namespace envmon::transforms {
 namespace {
 
@@ -30,6 +34,47 @@ TEST(DedupeSeries, StateStaysBoundedByTheWindow) {
   EXPECT_LE(s.size(), 11u);
   // Older than the window: cannot be checked, reported fresh (the cleaner flags it late).
   EXPECT_EQ(s.check(0, 1, w), DedupeVerdict::fresh);
+}
+
+// The definition, kept naive: every point within the window behind the newest, in a map.
+class ReferenceDedupe {
+ public:
+  DedupeVerdict check(int64_t t, double v, int64_t w) {
+    if (auto it = points_.find(t); it != points_.end()) {
+      const bool same = it->second == v || (std::isnan(it->second) && std::isnan(v));
+      return same ? DedupeVerdict::duplicate : DedupeVerdict::conflict;
+    }
+    if (!points_.empty() && t < points_.rbegin()->first - w) return DedupeVerdict::fresh;
+    points_[t] = v;
+    points_.erase(points_.begin(), points_.lower_bound(points_.rbegin()->first - w));
+    return DedupeVerdict::fresh;
+  }
+  size_t size() const { return points_.size(); }
+
+ private:
+  std::map<int64_t, double> points_;
+};
+
+// Mostly in-order 5-minute points with late ones, repeats (same or other value, NaN) and points
+// beyond the window; the fast in-order path and the bulk eviction must not change any verdict.
+TEST(DedupeSeries, AgreesWithTheReferenceInOrderAndOutOfOrder) {
+  const int64_t w = 40 * 300'000;
+  DedupeSeries fast;
+  ReferenceDedupe slow;
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int> kind(0, 99);
+  std::uniform_int_distribution<int64_t> back(0, 60);
+  int64_t newest = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const int k = kind(rng);
+    int64_t t = newest + 300'000;
+    if (k < 20) t = newest - back(rng) * 300'000;  // late, sometimes beyond the window
+    if (k >= 20 && k < 25) t = newest;             // repeat of the newest
+    const double v = k % 7 == 0 ? std::nan("") : static_cast<double>(k % 3);
+    newest = std::max(newest, t);
+    ASSERT_EQ(fast.check(t, v, w), slow.check(t, v, w)) << "point " << i << " at " << t;
+    ASSERT_EQ(fast.size(), slow.size()) << "point " << i;
+  }
 }
 
 }  // namespace
