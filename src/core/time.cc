@@ -1,6 +1,9 @@
 #include "core/time.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
+#include <cstring>
 
 namespace envmon {
 namespace {
@@ -54,7 +57,50 @@ CivilDate civil_from_days(int64_t z) {
   return CivilDate{static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
 }
 
-void append_rfc3339(std::string& out, Timestamp t) {
+namespace {
+
+// "00".."99": two digits per table lookup instead of a division and a remainder each.
+constexpr char kTwoDigits[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+char* put2(char* p, unsigned v) {
+  std::memcpy(p, kTwoDigits + 2 * v, 2);
+  return p + 2;
+}
+
+// "YYYY-MM-DD" of a day: the messages of a stream mostly share a day, so the last one is cached
+// per thread (civil_from_days and the formatting were a third of the formatter).
+char* put_date(char* p, int64_t days) {
+  struct Cache {
+    int64_t days = INT64_MIN;
+    char text[10];
+  };
+  thread_local Cache cache;
+  if (days != cache.days) {
+    const CivilDate c = civil_from_days(days);
+    if (c.year < 0 || c.year > 9999) {
+      const std::string year = std::to_string(c.year);
+      p = std::copy(year.begin(), year.end(), p);
+      *p++ = '-';
+      p = put2(p, c.month);
+      *p++ = '-';
+      return put2(p, c.day);
+    }
+    char* q = put2(put2(cache.text, static_cast<unsigned>(c.year / 100)), static_cast<unsigned>(c.year % 100));
+    *q++ = '-';
+    q = put2(q, c.month);
+    *q++ = '-';
+    put2(q, c.day);
+    cache.days = days;
+  }
+  std::memcpy(p, cache.text, sizeof(cache.text));
+  return p + sizeof(cache.text);
+}
+
+}  // namespace
+
+char* write_rfc3339(char* p, Timestamp t) {
   const int64_t ms_total = to_unix_ms(t);
   int64_t days = ms_total / kMsPerDay;
   int64_t rem = ms_total % kMsPerDay;
@@ -62,41 +108,27 @@ void append_rfc3339(std::string& out, Timestamp t) {
     rem += kMsPerDay;
     --days;
   }
-  const CivilDate c = civil_from_days(days);
-  const auto secs = static_cast<int>(rem / 1000);
-  const auto ms = static_cast<int>(rem % 1000);
-  // Hand-formatted: this runs for every message on the hot path, where snprintf cost ~10%.
-  char buf[24];
-  auto put2 = [&](int at, int v) {
-    buf[at] = static_cast<char>('0' + v / 10);
-    buf[at + 1] = static_cast<char>('0' + v % 10);
-  };
-  if (c.year < 0 || c.year > 9999) {
-    out.append(std::to_string(c.year));
-  } else {
-    put2(0, c.year / 100);
-    put2(2, c.year % 100);
-    out.append(buf, 4);
-  }
-  buf[0] = '-';
-  put2(1, static_cast<int>(c.month));
-  buf[3] = '-';
-  put2(4, static_cast<int>(c.day));
-  buf[6] = 'T';
-  put2(7, secs / 3600);
-  buf[9] = ':';
-  put2(10, (secs / 60) % 60);
-  buf[12] = ':';
-  put2(13, secs % 60);
-  size_t n = 15;
+  const auto secs = static_cast<unsigned>(rem / 1000);
+  const auto ms = static_cast<unsigned>(rem % 1000);
+  p = put_date(p, days);
+  *p++ = 'T';
+  p = put2(p, secs / 3600);
+  *p++ = ':';
+  p = put2(p, (secs / 60) % 60);
+  *p++ = ':';
+  p = put2(p, secs % 60);
   if (ms != 0) {
-    buf[15] = '.';
-    buf[16] = static_cast<char>('0' + ms / 100);
-    put2(17, ms % 100);
-    n = 19;
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + ms / 100);
+    p = put2(p, ms % 100);
   }
-  out.append(buf, n);
-  out.push_back('Z');
+  *p++ = 'Z';
+  return p;
+}
+
+void append_rfc3339(std::string& out, Timestamp t) {
+  char buf[kRfc3339MaxChars];
+  out.append(buf, write_rfc3339(buf, t));
 }
 
 std::string format_rfc3339(Timestamp t) {

@@ -21,6 +21,9 @@ inline Timestamp from_unix_ms(int64_t ms) { return Timestamp(Millis(ms)); }
 std::string format_rfc3339(Timestamp t);
 // Appends the same text to `out` without allocating a temporary (hot path of the codec).
 void append_rfc3339(std::string& out, Timestamp t);
+// Writes the same text at `out`, which has room for kRfc3339MaxChars; returns the end.
+inline constexpr size_t kRfc3339MaxChars = 40;
+char* write_rfc3339(char* out, Timestamp t);
 
 // Parses RFC 3339 ("2026-01-02T03:04:05Z", "...05.123+05:30", lower-case 't'/'z' accepted).
 // Offsets are applied so the result is UTC. Anything else is an error naming what is wrong.

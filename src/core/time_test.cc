@@ -2,12 +2,40 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
+
 namespace envmon {
 namespace {
 
 TEST(TimeTest, FormatsUtcWithZ) {
   EXPECT_EQ(format_rfc3339(from_unix_ms(0)), "1970-01-01T00:00:00Z");
   EXPECT_EQ(format_rfc3339(from_unix_ms(1'700'000'000'123)), "2023-11-14T22:13:20.123Z");
+}
+
+// The formatter caches the last day's text: alternating days and times far apart must still
+// print what the calendar arithmetic says.
+TEST(TimeTest, FormatsLikeTheCalendarForAnyTime) {
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<int64_t> ms(-62'000'000'000'000, 253'402'300'799'999);  // years 5..9999
+  for (int i = 0; i < 100'000; ++i) {
+    const int64_t t = i % 3 == 0 ? ms(rng) : 1'767'225'600'000 + (i % 7) * 86'400'000 + i * 1001;
+    const int64_t days = (t >= 0 ? t : t - 86'399'999) / 86'400'000;
+    const int64_t rem = t - days * 86'400'000;
+    const CivilDate c = civil_from_days(days);
+    char expected[64];
+    int n = std::snprintf(expected, sizeof(expected), "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month,
+                          c.day, static_cast<int>(rem / 3'600'000), static_cast<int>(rem / 60'000 % 60),
+                          static_cast<int>(rem / 1000 % 60));
+    if (rem % 1000 != 0) n += std::snprintf(expected + n, sizeof(expected) - n, ".%03d", static_cast<int>(rem % 1000));
+    std::snprintf(expected + n, sizeof(expected) - n, "Z");
+    ASSERT_EQ(format_rfc3339(from_unix_ms(t)), expected) << t;
+    auto back = parse_rfc3339(format_rfc3339(from_unix_ms(t)));
+    ASSERT_TRUE(back.ok()) << back.error().message();
+    ASSERT_EQ(to_unix_ms(*back), t);
+  }
+  EXPECT_EQ(format_rfc3339(from_unix_ms(253'402'300'800'000)), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(from_unix_ms(-62'198'755'200'000)), "-1-01-01T00:00:00Z");
 }
 
 TEST(TimeTest, ParsesOffsetsIntoUtc) {

@@ -1,8 +1,17 @@
 // Encoders for the v1 message schema; decoders live in codec_decode.cc.
+//
+// The hot path (a reading or an aggregate per message) writes through a raw char pointer into
+// a per-thread scratch buffer sized by an upper bound of the output, then appends it to the
+// caller's string once: the many small append/push_back calls it replaced each checked capacity.
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iterator>
+#include <memory>
+#include <vector>
 
 #include "core/error.h"
 #include "model/codec.h"
@@ -11,67 +20,183 @@ namespace envmon {
 
 namespace {
 
-void append_escaped(std::string& out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  switch (c) {
-    case '"': out.append("\\\""); break;
-    case '\\': out.append("\\\\"); break;
-    case '\n': out.append("\\n"); break;
-    case '\r': out.append("\\r"); break;
-    case '\t': out.append("\\t"); break;
-    default:
-      out.append("\\u00");
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+// Upper bounds of what the writers below print.
+constexpr size_t kNumberMax = 32;  // to_chars' shortest double is at most 24 chars
+constexpr size_t kIntMax = 24;
+constexpr size_t kPrefixMax = 32;  // the precomputed per-metric and per-flag strings
+size_t string_max(std::string_view s) { return 2 + 6 * s.size(); }
+
+char* scratch(size_t bound) {
+  thread_local std::unique_ptr<char[]> buf;
+  thread_local size_t size = 0;
+  if (size < bound) {
+    size = std::max<size_t>(bound, 2 * size);
+    buf = std::make_unique<char[]>(size);
   }
+  return buf.get();
 }
 
-size_t decimal_digits(uint64_t x) {
-  size_t n = 1;
-  while (x >= 10) {
-    x /= 10;
-    ++n;
+template <size_t N>
+char* put(char* p, const char (&literal)[N]) {
+  std::memcpy(p, literal, N - 1);  // N - 1: without the terminating NUL
+  return p + N - 1;
+}
+
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// A string of at most kPrefixMax - 1 chars stored in a fixed block: copying the whole block is
+// two vector moves where a memcpy of the exact length is a call.
+struct Prefix {
+  std::array<char, kPrefixMax> text{};
+  size_t size = 0;
+  explicit Prefix(std::string_view s) : size(s.size()) { std::memcpy(text.data(), s.data(), s.size()); }
+  char* put(char* p) const {
+    std::memcpy(p, text.data(), kPrefixMax);
+    return p + size;
   }
-  return n;
+};
+
+// "\"temperature\":{\"value\":" per metric (readings) and "temperature\",\"bucket_start\":\""
+// (aggregates, after the head's opening quote).
+std::vector<Prefix> metric_prefixes(std::string_view before, std::string_view after) {
+  std::vector<Prefix> out;
+  for (const auto& info : metric_catalogue())
+    out.emplace_back(std::string(before) + std::string(info.id) + std::string(after));
+  return out;
+}
+const std::vector<Prefix> kMeasurementPrefix = metric_prefixes("\"", "\":{\"value\":");
+const std::vector<Prefix> kAggregatePrefix = metric_prefixes("", "\",\"bucket_start\":\"");
+
+// "\"spike\"" per flag bit (bits without a name print as flag_name does: "none").
+std::vector<Prefix> quoted_flag_names() {
+  std::vector<Prefix> out;
+  for (unsigned bit = 0; bit < 16; ++bit)
+    out.emplace_back("\"" + std::string(flag_name(static_cast<Flag>(1u << bit))) + "\"");
+  return out;
+}
+const std::vector<Prefix> kQuotedFlag = quoted_flag_names();
+
+constexpr char kTwoDigits[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+// Writes the decimal digits of x so that they end at `end`; returns where they start.
+char* put_digits_backwards(char* end, uint64_t x) {
+  while (x >= 100) {
+    end -= 2;
+    std::memcpy(end, kTwoDigits + 2 * (x % 100), 2);
+    x /= 100;
+  }
+  if (x >= 10) {
+    end -= 2;
+    std::memcpy(end, kTwoDigits + 2 * x, 2);
+  } else {
+    *--end = static_cast<char>('0' + x);
+  }
+  return end;
+}
+
+char* put_escaped(char* p, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *p++ = '\\';
+  switch (c) {
+    case '"': *p++ = '"'; break;
+    case '\\': *p++ = '\\'; break;
+    case '\n': *p++ = 'n'; break;
+    case '\r': *p++ = 'r'; break;
+    case '\t': *p++ = 't'; break;
+    default:
+      p = put(p, "u00");
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 0xF];
+  }
+  return p;
+}
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// At most string_max(s) chars.
+char* put_string(char* p, std::string_view s) {
+  *p++ = '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (needs_escape(c)) {
+      p = put_escaped(p, c);
+    } else {
+      *p++ = ch;
+    }
+  }
+  *p++ = '"';
+  return p;
 }
 
 // What std::to_chars prints as the shortest round trip, for the common case of a value with at
-// most 6 decimals (sensor readings, coordinates, means of them), without its general algorithm:
-// the smallest k for which round(|v| * 10^k) / 10^k == |v| gives the shortest digits (10^-k is
-// far above the spacing of doubles below 1e9, so no other k-decimal string round-trips), and
-// to_chars prints them fixed unless scientific notation is strictly shorter. False: not such a
-// value (the caller uses to_chars). codec_test checks it against to_chars.
-bool append_short_fixed(std::string& out, double v) {
-  static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+// most 6 decimals (sensor readings, coordinates, means of them), without its general algorithm.
+// The smallest k for which round(|v| * 10^k) / 10^k == |v| gives the shortest digits (10^-k is
+// far above the spacing of doubles below 1e9, so no other k-decimal string round-trips). That k
+// is found with one rounding at k = 6: |v| * 1e6 < 2^53 is then exact to well under 0.5, so
+// X = round(|v| * 1e6) passes the check whenever any smaller k does, and the smallest k is 6
+// minus X's trailing decimal zeros. to_chars prints the digits fixed unless scientific
+// notation is strictly shorter. nullptr: not such a value (the caller uses to_chars). codec_test
+// checks it against to_chars.
+char* put_short_fixed(char* p, double v) {
   const double a = std::fabs(v);
-  if (!(a >= 1e-3 && a < 1e9)) return false;
-  for (size_t k = 0; k < std::size(kPow10); ++k) {
-    const double x = std::nearbyint(a * kPow10[k]);
-    if (x / kPow10[k] != a) continue;
-    const auto digits = static_cast<uint64_t>(x);
-    const size_t len = decimal_digits(digits);
-    size_t significant = len;  // scientific notation drops trailing zeros (k = 0 only)
-    for (uint64_t d = digits; k == 0 && d % 10 == 0; d /= 10)
-      --significant;
-    const long exponent = static_cast<long>(len) - 1 - static_cast<long>(k);
-    const size_t exp_digits = std::labs(exponent) >= 100 ? 3 : 2;
-    const size_t scientific = significant + (significant > 1 ? 1 : 0) + 2 + exp_digits;
-    const size_t fixed = k == 0 ? len : (len > k ? len + 1 : k + 2);
-    if (fixed > scientific) return false;
-    char buf[32];
-    const auto end = std::to_chars(buf, buf + sizeof(buf), digits).ptr;
-    if (v < 0) out.push_back('-');
-    if (k == 0) {
-      out.append(buf, end);
-    } else if (len > k) {
-      out.append(buf, len - k).push_back('.');
-      out.append(buf + (len - k), k);
-    } else {
-      out.append("0.").append(k - len, '0').append(buf, len);
-    }
-    return true;
+  if (!(a >= 1e-3 && a < 1e9)) return nullptr;
+  const double x = std::nearbyint(a * 1e6);
+  if (x / 1e6 != a) return nullptr;
+  auto digits = static_cast<uint64_t>(x);
+  size_t k = 6;
+  for (; k > 0 && digits % 10 == 0; --k) digits /= 10;
+  char buf[24];
+  char* const end = buf + sizeof(buf);
+  const char* const first = put_digits_backwards(end, digits);
+  const auto len = static_cast<size_t>(end - first);
+  size_t significant = len;  // scientific notation drops trailing zeros (k = 0 only)
+  for (const char* z = end - 1; k == 0 && *z == '0'; --z) --significant;
+  const long exponent = static_cast<long>(len) - 1 - static_cast<long>(k);
+  const size_t exp_digits = std::labs(exponent) >= 100 ? 3 : 2;
+  const size_t scientific = significant + (significant > 1 ? 1 : 0) + 2 + exp_digits;
+  const size_t fixed = k == 0 ? len : (len > k ? len + 1 : k + 2);
+  if (fixed > scientific) return nullptr;
+  if (v < 0) *p++ = '-';
+  if (k == 0) return put(p, std::string_view(first, len));
+  if (len > k) {
+    p = put(p, std::string_view(first, len - k));
+    *p++ = '.';
+    return put(p, std::string_view(first + (len - k), k));
   }
-  return false;
+  p = put(p, "0.");
+  for (size_t i = len; i < k; ++i) *p++ = '0';
+  return put(p, std::string_view(first, len));
+}
+
+// At most kNumberMax chars.
+char* put_number(char* p, double v) {
+  if (!std::isfinite(v)) return put(p, "null");
+  if (v == 0) return std::signbit(v) ? put(p, "-0") : put(p, "0");
+  if (char* end = put_short_fixed(p, v)) return end;
+  auto [end, ec] = std::to_chars(p, p + kNumberMax, v);
+  return ec == std::errc() ? end : put(p, "null");
+}
+
+// At most kIntMax chars.
+char* put_int(char* p, int64_t v) { return std::to_chars(p, p + kIntMax, v).ptr; }
+
+// `key` is the literal before the value, e.g. ",\"lat\":".
+template <size_t N>
+char* put_field(char* p, const char (&key)[N], std::string_view v) {
+  return put_string(put(p, key), v);
+}
+template <size_t N>
+char* put_field(char* p, const char (&key)[N], double v) {
+  return put_number(put(p, key), v);
+}
+template <size_t N>
+char* put_field(char* p, const char (&key)[N], int64_t v) {
+  return put_int(put(p, key), v);
 }
 
 }  // namespace
@@ -81,9 +206,10 @@ void append_json_string(std::string& out, std::string_view s) {
   size_t run = 0;  // start of the stretch copied as is
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!needs_escape(c)) continue;
     out.append(s.data() + run, i - run);
-    append_escaped(out, c);
+    char buf[8];
+    out.append(buf, put_escaped(buf, c));
     run = i + 1;
   }
   out.append(s.data() + run, s.size() - run);
@@ -91,108 +217,86 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_json_number(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out.append("null");
-    return;
-  }
-  if (v == 0) {
-    out.append(std::signbit(v) ? "-0" : "0");
-    return;
-  }
-  if (append_short_fixed(out, v)) return;
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  if (ec != std::errc()) {
-    out.append("null");
-    return;
-  }
-  out.append(buf, end);
+  char buf[kNumberMax];
+  out.append(buf, put_number(buf, v));
 }
 
 namespace {
 
-void append_int(std::string& out, int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, end);
+size_t measurement_max(const Measurement& m) {
+  size_t n = kPrefixMax + 2 * kNumberMax + 16;
+  if (!m.unit.empty()) n += 16 + string_max(m.unit);
+  if (m.flags != 0) n += 16 + 16 * kPrefixMax;
+  return n;
 }
 
-void append_flags(std::string& out, FlagSet flags) {
-  out.append(",\"flags\":[");
+char* put_flags(char* p, FlagSet flags) {
+  p = put(p, ",\"flags\":[");
   bool first = true;
-  // Walks the bits directly: all_flags() would allocate on the hot path.
-  for (FlagSet bit = 1; bit != 0 && bit <= flags; bit = static_cast<FlagSet>(bit << 1)) {
-    const auto f = static_cast<Flag>(bit);
-    if (!has_flag(flags, f)) continue;
-    if (!first) out.push_back(',');
+  for (unsigned bit = 0; bit < 16; ++bit) {
+    if ((flags & (1u << bit)) == 0) continue;
+    if (!first) *p++ = ',';
     first = false;
-    out.push_back('"');
-    out.append(flag_name(f));
-    out.push_back('"');
+    p = kQuotedFlag[bit].put(p);
   }
-  out.push_back(']');
+  *p++ = ']';
+  return p;
 }
 
-void append_measurement(std::string& out, const Measurement& m) {
-  out.push_back('"');
-  out.append(metric_id(m.metric));
-  out.append("\":{\"value\":");
-  append_json_number(out, m.value);
-  if (!std::isnan(m.raw)) {
-    out.append(",\"raw\":");
-    append_json_number(out, m.raw);
-  }
-  if (!m.unit.empty()) {
-    out.append(",\"unit\":");
-    append_json_string(out, m.unit);
-  }
-  if (m.flags != 0) append_flags(out, m.flags);
-  out.push_back('}');
+char* put_measurement(char* p, const Measurement& m) {
+  p = kMeasurementPrefix[static_cast<size_t>(m.metric)].put(p);
+  p = put_number(p, m.value);
+  if (!std::isnan(m.raw)) p = put_field(p, ",\"raw\":", m.raw);
+  if (!m.unit.empty()) p = put_field(p, ",\"unit\":", m.unit);
+  if (m.flags != 0) p = put_flags(p, m.flags);
+  *p++ = '}';
+  return p;
 }
 
-void append_enrichment(std::string& out, const Enrichment& e) {
-  out.append(",\"region\":");
-  append_json_string(out, e.region);
-  out.append(",\"timezone\":");
-  append_json_string(out, e.timezone);
-  out.append(",\"utc_offset_secs\":");
-  append_int(out, e.utc_offset_secs);
-  out.append(",\"local_time\":");
-  append_json_string(out, e.local_time);
+size_t enrichment_max(const Enrichment& e) {
+  return 96 + kIntMax + string_max(e.region) + string_max(e.timezone) + string_max(e.local_time);
+}
+
+char* put_enrichment(char* p, const Enrichment& e) {
+  p = put_field(p, ",\"region\":", e.region);
+  p = put_field(p, ",\"timezone\":", e.timezone);
+  p = put_field(p, ",\"utc_offset_secs\":", int64_t{e.utc_offset_secs});
+  return put_field(p, ",\"local_time\":", e.local_time);
 }
 
 }  // namespace
 
 void encode_reading_head(const Reading& r, std::string& out) {
-  out.append("{\"v\":1,\"source\":");
-  append_json_string(out, r.source.get());
-  out.append(",\"station\":{\"id\":");
-  append_json_string(out, r.station.id.get());
-  out.append(",\"name\":");
-  append_json_string(out, r.station.name);
-  out.append(",\"lat\":");
-  append_json_number(out, r.station.lat);
-  out.append(",\"lon\":");
-  append_json_number(out, r.station.lon);
-  if (!r.station.provider_id.empty()) {
-    out.append(",\"provider_id\":");
-    append_json_string(out, r.station.provider_id);
-  }
-  out.append("},\"observed_at\":\"");
+  const StationRef& st = r.station;
+  const size_t bound = 128 + 2 * kNumberMax + string_max(r.source.get()) + string_max(st.id.get()) +
+                       string_max(st.name) + string_max(st.provider_id);
+  char* const begin = scratch(bound);
+  char* p = put_field(begin, "{\"v\":1,\"source\":", r.source.get());
+  p = put_field(p, ",\"station\":{\"id\":", st.id.get());
+  p = put_field(p, ",\"name\":", st.name);
+  p = put_field(p, ",\"lat\":", st.lat);
+  p = put_field(p, ",\"lon\":", st.lon);
+  if (!st.provider_id.empty()) p = put_field(p, ",\"provider_id\":", st.provider_id);
+  p = put(p, "},\"observed_at\":\"");
+  out.append(begin, p);
 }
 
 void encode_reading_tail(const Reading& r, std::string& out) {
-  append_rfc3339(out, r.observed_at);
-  out.append("\",\"ingested_at\":\"");
-  append_rfc3339(out, r.ingested_at);
-  out.append("\",\"measurements\":{");
+  size_t bound = 64 + 2 * kRfc3339MaxChars + (r.enrichment ? enrichment_max(*r.enrichment) : 0);
+  for (const auto& m : r.measurements) bound += measurement_max(m);
+  char* const begin = scratch(bound);
+  char* p = write_rfc3339(begin, r.observed_at);
+  p = put(p, "\",\"ingested_at\":\"");
+  p = write_rfc3339(p, r.ingested_at);
+  p = put(p, "\",\"measurements\":{");
   for (size_t i = 0; i < r.measurements.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_measurement(out, r.measurements[i]);
+    if (i > 0) *p++ = ',';
+    p = put_measurement(p, r.measurements[i]);
   }
-  out.push_back('}');
-  if (r.enrichment) append_enrichment(out, *r.enrichment);
-  out.push_back('}');
+  *p++ = '}';
+  if (r.enrichment) p = put_enrichment(p, *r.enrichment);
+  *p++ = '}';
+  out.append(begin, p);
 }
 
 void encode_reading(const Reading& r, std::string& out) {
@@ -208,34 +312,27 @@ std::string encode_reading(const Reading& r) {
 }
 
 void encode_aggregate_head(std::string_view source, std::string_view station, std::string& out) {
-  out.append("{\"v\":1,\"source\":");
-  append_json_string(out, source);
-  out.append(",\"station\":");
-  append_json_string(out, station);
-  out.append(",\"metric\":\"");
+  char* const begin = scratch(64 + string_max(source) + string_max(station));
+  char* p = put_field(begin, "{\"v\":1,\"source\":", source);
+  p = put_field(p, ",\"station\":", station);
+  p = put(p, ",\"metric\":\"");
+  out.append(begin, p);
 }
 
 void encode_aggregate_tail(const Aggregate& a, std::string& out) {
-  out.append(metric_id(a.metric));
-  out.append("\",\"bucket_start\":\"");
-  append_rfc3339(out, a.bucket_start);
-  out.append("\",\"bucket_secs\":");
-  append_int(out, a.bucket.count());
-  out.append(",\"mean\":");
-  append_json_number(out, a.mean);
-  out.append(",\"min\":");
-  append_json_number(out, a.min);
-  out.append(",\"max\":");
-  append_json_number(out, a.max);
-  out.append(",\"count\":");
-  append_int(out, a.count);
-  out.append(",\"revision\":");
-  append_int(out, a.revision);
-  if (!a.dominant.empty()) {
-    out.append(",\"dominant\":");
-    append_json_string(out, a.dominant);
-  }
-  out.push_back('}');
+  char* const begin =
+      scratch(128 + kPrefixMax + kRfc3339MaxChars + 3 * kNumberMax + 3 * kIntMax + string_max(a.dominant));
+  char* p = kAggregatePrefix[static_cast<size_t>(a.metric)].put(begin);
+  p = write_rfc3339(p, a.bucket_start);
+  p = put_field(p, "\",\"bucket_secs\":", int64_t{a.bucket.count()});
+  p = put_field(p, ",\"mean\":", a.mean);
+  p = put_field(p, ",\"min\":", a.min);
+  p = put_field(p, ",\"max\":", a.max);
+  p = put_field(p, ",\"count\":", int64_t{a.count});
+  p = put_field(p, ",\"revision\":", int64_t{a.revision});
+  if (!a.dominant.empty()) p = put_field(p, ",\"dominant\":", a.dominant);
+  *p++ = '}';
+  out.append(begin, p);
 }
 
 void encode_aggregate(const Aggregate& a, std::string& out) {

@@ -51,6 +51,43 @@ TEST(CodecTest, GoldenDecodeCases) {
   EXPECT_GE(cases, 10);
 }
 
+// Every optional part of a reading (escapes, provider id, raw, unit, flags, enrichment, numbers
+// fixed and scientific); testdata/encode/full_reading.expected is what the encoder wrote before
+// its fast paths, and consumers (replay, golden files) depend on those bytes.
+Reading sample_reading() {
+  Reading r;
+  r.source = SourceId("sim");
+  r.station = {StationId("delhi-2"), "Delhi \"Old\" \\ Town\n\x01", 28.65, -77.3125, "@-372382"};
+  r.observed_at = from_unix_ms(1'767'225'600'123);
+  r.ingested_at = from_unix_ms(1'767'225'604'000);
+  auto add = [&](Metric m, double v, double raw, std::string unit, FlagSet flags) {
+    r.measurements.push_back({m, v, raw, std::move(unit), flags});
+  };
+  add(Metric::temperature, 21.5, std::nan(""), "", 0);
+  add(Metric::pm25, std::nan(""), 812, "", static_cast<FlagSet>(Flag::spike) | static_cast<FlagSet>(Flag::out_of_bounds));
+  add(Metric::wind_speed, 3.3333333333333335, 12, "km/h", static_cast<FlagSet>(Flag::converted));
+  add(Metric::humidity, 1e-7, std::nan(""), "", static_cast<FlagSet>(Flag::interpolated));
+  add(Metric::pressure, -1013.25, std::nan(""), "", 0);
+  add(Metric::co, 123000, std::nan(""), "ug/m3", 0);
+  add(Metric::aqi_us_pm25, 0.000125, std::nan(""), "", static_cast<FlagSet>(Flag::derived) | static_cast<FlagSet>(Flag::clock_skew));
+  r.enrichment = Enrichment{"south-asia", "Asia/Kolkata", 19800, "2026-01-01T05:30:00.123+05:30"};
+  return r;
+}
+
+TEST(CodecTest, EncodesEveryPartOfAReadingByteForByte) {
+  const std::string expected =
+      slurp(fs::path(ENVMON_SOURCE_DIR) / "src/model/testdata/encode/full_reading.expected");
+  const Reading r = sample_reading();
+  EXPECT_EQ(encode_reading(r), expected);
+  std::string split;
+  encode_reading_head(r, split);
+  encode_reading_tail(r, split);
+  EXPECT_EQ(split, expected);
+  auto back = decode_reading(expected);
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(encode_reading(*back), expected);
+}
+
 // Callers cache the head per (source, station): head + tail must be the whole encoding.
 TEST(CodecTest, ReadingHeadPlusTailIsTheEncoding) {
   const fs::path dir = fs::path(ENVMON_SOURCE_DIR) / "src/model/testdata/decode";
