@@ -33,6 +33,14 @@ int32_t partition_for(std::string_view key, int32_t partitions) {
   return partitions <= 0 ? 0 : static_cast<int32_t>(h % static_cast<uint32_t>(partitions));
 }
 
+// A bus that accepts on send has nothing in flight: a flush says whether anything failed.
+Result<bool> Producer::acknowledged(uint64_t, Millis wait) {
+  Status s = flush(wait);
+  if (s.ok()) return true;
+  if (s.error().code() == Errc::net_timeout) return false;  // still in flight
+  return s.error();
+}
+
 OffsetMap offsets_after(const std::vector<Message>& messages) {
   OffsetMap out;
   for (const auto& m : messages) {

@@ -77,6 +77,15 @@ class Producer {
   virtual Status send(const Message& message, Millis timeout) = 0;
   // Waits until everything sent is durably accepted by the bus (Kafka: acknowledged by brokers).
   virtual Status flush(Millis timeout) = 0;
+  // Acknowledgement without waiting for all of it, for a caller that keeps sending while earlier
+  // records are in flight (the processor's workers: waiting for each batch's acknowledgement
+  // left a core idle). `checkpoint()` marks everything sent so far; `acknowledged(mark, wait)`
+  // serves delivery reports for up to `wait` and is true once everything sent before the mark
+  // is durably accepted, false while some of it is in flight, and an error when some of it
+  // failed for good (reported once, for the first checkpoint that covers it). Call both from
+  // the sending thread. The default is flush(): buses that accept on send (memory).
+  virtual uint64_t checkpoint() { return 0; }
+  virtual Result<bool> acknowledged(uint64_t mark, Millis wait);
 };
 
 class Consumer {

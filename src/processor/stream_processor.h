@@ -23,8 +23,8 @@ namespace envmon::processor {
 // consumer and hands each partition's messages to worker `partition % workers`, which owns the
 // per-station state of that partition (a station always maps to one partition) and its own
 // producer. Outputs go to curated / aggregates / dead-letter; the poller commits a batch's raw
-// offsets only after its worker sent and flushed its outputs (at-least-once; replay is
-// deterministic). An output the bus refuses for good goes to dead-letter with the reason; a batch
+// offsets only after its outputs are acknowledged (at-least-once; replay is deterministic). A
+// worker does not wait for that: it goes on with the next batches (up to a few in flight). An output the bus refuses for good goes to dead-letter with the reason; a batch
 // whose outputs are still not acknowledged holds its partitions' commits (never a silent loss). One member per process, not one per worker: members of one process joining
 // one by one made the group rebalance at every start (seconds of stall and a partial rebuild).
 class StreamProcessor {
@@ -49,6 +49,7 @@ class StreamProcessor {
 
  private:
   struct Worker;
+  struct Pending;
   struct Done {
     bus::OffsetMap offsets;  // the batch's next offsets per partition
     std::vector<std::pair<int32_t, int64_t>> messages;  // per partition
@@ -59,6 +60,8 @@ class StreamProcessor {
   void dispatch(std::vector<bus::Message>& batch);
   void handle_batch(Worker& w, std::vector<bus::Message>& batch);
   bool send_all(Worker& w, Output& out);
+  bool send_outputs(Worker& w, Output& out);
+  void settle(Worker& w, Millis wait);
   Status send_one(Worker& w, const bus::Message& m);
   Status dead_letter_refused(Worker& w, const bus::Message& m, const Error& why);
   Status flush_all(Worker& w);

@@ -358,6 +358,51 @@ TEST_F(KafkaBusTest, PermanentDeliveryFailureSurfacesAtTheNextFlush) {
   EXPECT_TRUE((*prod)->flush(Millis(1000)).ok()) << "an error is reported once";
 }
 
+// The processor's workers send batch after batch and learn per batch (checkpoint) when its
+// records are acknowledged: a lost record fails its own batch only, once, and is not blamed on
+// a later send.
+TEST_F(KafkaBusTest, CheckpointsReportEachBatchsOwnAcknowledgement) {
+  config_.partitions = 2;
+  ASSERT_TRUE(open());  // creates the topics with 2 partitions
+  kafka::BusState state;  // a producer that believes in 4 (see the test above)
+  state.config = config_;
+  state.partitions.fill(4);
+  std::string good = "g";
+  while (partition_for(good, 4) >= 2)
+    good += "g";
+  std::string bad = "k";
+  while (partition_for(bad, 4) < 2)
+    bad += "k";
+  auto prod = kafka::KafkaProducer::create(state);
+  ASSERT_TRUE(prod.ok());
+  auto& p = **prod;
+  ASSERT_TRUE(p.send(msg(good, "1"), Millis(1000)).ok());
+  const uint64_t first = p.checkpoint();
+  ASSERT_TRUE(p.send(msg(bad, "lost"), Millis(1000)).ok());
+  const uint64_t second = p.checkpoint();
+  ASSERT_TRUE(p.send(msg(good, "3"), Millis(1000)).ok());
+  const uint64_t third = p.checkpoint();
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+  const auto settled = [&](uint64_t mark) {
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    for (;;) {
+      auto r = p.acknowledged(mark, Millis(100));
+      if (!r.ok() || *r || std::chrono::steady_clock::now() > deadline) return r;
+    }
+  };
+  auto a = settled(first);
+  ASSERT_TRUE(a.ok()) << a.error().to_string();
+  EXPECT_TRUE(*a);
+  auto b = settled(second);
+  ASSERT_FALSE(b.ok()) << "the batch with the lost record";
+  auto c = settled(third);
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  EXPECT_TRUE(*c) << "a later batch is judged by its own records";
+  EXPECT_TRUE(p.send(msg(good, "4"), Millis(1000)).ok()) << "the loss is not blamed on a send";
+  EXPECT_EQ(p.failed(), 1);
+}
+
 TEST_F(KafkaBusTest, ShutdownWakesBlockedCallers) {
   auto bus = open();
   ASSERT_TRUE(bus);

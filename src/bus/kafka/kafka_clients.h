@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,11 +22,15 @@ class KafkaProducer final : public Producer {
   static Result<std::unique_ptr<KafkaProducer>> create(BusState& state,
                                                        const ProducerOptions& options = {});
   KafkaProducer(BusState& state, HandlePtr rk, std::array<TopicPtr, kTopicCount> topics)
-      : state_(state), rk_(std::move(rk)), topics_(std::move(topics)) {}
+      : state_(state), rk_(std::move(rk)), topics_(std::move(topics)) {
+    epochs_.emplace_back(0, delivery_);
+  }
   ~KafkaProducer() override;
 
   Status send(const Message& message, Millis timeout) override;
   Status flush(Millis timeout) override;
+  uint64_t checkpoint() override;
+  Result<bool> acknowledged(uint64_t mark, Millis wait) override;
 
   // Delivery reports seen so far (served by send and flush).
   int64_t delivered() const { return delivery_.delivered.load(); }
@@ -39,9 +44,20 @@ class KafkaProducer final : public Producer {
     std::mutex mutex;
     std::optional<Error> failure;
   };
+  // The records sent between two checkpoints; each record's opaque points at its epoch, whose
+  // counters its delivery report moves (on the thread that serves reports: the sender's).
+  struct Epoch {
+    Epoch(uint64_t epoch_id, Delivery& d) : id(epoch_id), delivery(d) {}
+    const uint64_t id;
+    Delivery& delivery;
+    int64_t sent = 0;                  // sending thread only
+    std::atomic<int64_t> failed{0};    // moved before `settled`
+    std::atomic<int64_t> settled{0};   // delivery reports served, either way
+  };
 
  private:
   Status take_failure();
+  Status fatal_failure();
   // Adds the deliveries acknowledged since the last call to the bus's `sent` counter (per
   // flush, not per message: the counter is shared by every thread).
   void publish_sent();
@@ -49,12 +65,18 @@ class KafkaProducer final : public Producer {
 
   BusState& state_;
   Delivery delivery_;  // declared before rk_: destroyed after the handle stops calling back
+  // Front: the oldest epoch not yet settled; back: the open one (records sent now). A deque
+  // keeps each epoch in place while records point at it. Sending thread only; before rk_ too.
+  std::deque<Epoch> epochs_;
   HandlePtr rk_;
   // One handle per topic, made once: naming the topic in each produce call would make
   // librdkafka look it up (and the bus build its name) for every message. Declared after rk_
   // so they are released before the client.
   std::array<TopicPtr, kTopicCount> topics_;
   int64_t published_sent_ = 0;
+  // Set by the first checkpoint(): delivery failures are then reported per checkpoint by
+  // acknowledged(), not by the next send (which would blame an unrelated record).
+  bool tracking_ = false;
 };
 
 // A member of a consumer group (manual commits, cooperative-sticky assignment).
