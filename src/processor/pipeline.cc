@@ -186,7 +186,7 @@ void Pipeline::Impl::process(const bus::Message& raw, Output& out) {
   // A replayed reading (and any gap it fills) is already in the store: learn, do not re-emit.
   if (!replaying) {
     if (!fills.empty()) emit_fills(reading, station, out);
-    emit_reading(reading, out);
+    emit_reading(reading, station, out);
   }
   spare_enrichment = std::move(*reading.enrichment);
   aggregate(st, src, out);

@@ -8,28 +8,21 @@
 namespace envmon::processor {
 namespace {
 
-// Outputs carry the append time of the raw message that produced them, not the event time: a
-// broker's time-based retention would otherwise delete backfilled history as soon as it is
-// written. It is still deterministic (a replay of the same raw messages stamps the same times).
-bus::Message message(bus::Topic topic, const std::string& key, Timestamp at) {
-  bus::Message m;
-  m.topic = topic;
-  m.key = key;
-  m.timestamp = at;
-  return m;
-}
-
 bool is_aggregated(const Measurement& m) {
   return !is_masked(m.flags) && !has_flag(m.flags, Flag::interpolated) && std::isfinite(m.value);
 }
 
 }  // namespace
 
-void Pipeline::Impl::emit_reading(const Reading& r, Output& out) {
-  bus::Message m = message(bus::Topic::curated, r.station.id.get(), raw_appended);
-  m.payload.reserve(320 + r.measurements.size() * 48);
-  encode_reading(r, m.payload);
-  out.curated.push_back(std::move(m));
+// Outputs carry the append time of the raw message that produced them, not the event time: a
+// broker's time-based retention would otherwise delete backfilled history as soon as it is
+// written. It is still deterministic (a replay of the same raw messages stamps the same times).
+void Pipeline::Impl::emit_reading(const Reading& r, size_t station, Output& out) {
+  out.add(bus::Topic::curated, station, stations[station].id, raw_appended,
+          [&](std::string& payload) {
+            if (payload.empty()) payload.reserve(320 + r.measurements.size() * 48);
+            encode_reading(r, payload);
+          });
 }
 
 // Gap fills become curated readings of their own, one per fill time, before the reading itself.
@@ -47,7 +40,7 @@ void Pipeline::Impl::emit_fills(const Reading& r, size_t station, Output& out) {
       fill_reading.measurements.push_back(fills[i].m);
     }
     enricher.enrich_at(station, fill_reading.observed_at, *fill_reading.enrichment);
-    emit_reading(fill_reading, out);
+    emit_reading(fill_reading, station, out);
   }
 }
 
@@ -125,9 +118,8 @@ void Pipeline::Impl::emit_aggregate(StationState& st, Metric metric,
   // After a restart the first replayed hour is partial: its stored aggregate is the right one.
   const bool partial = st.warm_from_ms != INT64_MIN && b.hour_ms < st.warm_from_ms;
   if (!partial) {
-    bus::Message m = message(bus::Topic::aggregates, station_id, raw_appended);
-    encode_aggregate(a, m.payload);
-    out.aggregates.push_back(std::move(m));
+    out.add(bus::Topic::aggregates, st.station, station_id, raw_appended,
+            [&](std::string& payload) { encode_aggregate(a, payload); });
   }
   if (metric_info(metric).kind != MetricKind::pollutant) return;
 #if ENVMON_HAVE_AQI
@@ -175,9 +167,8 @@ void Pipeline::Impl::emit_aqi([[maybe_unused]] StationState& st, [[maybe_unused]
     a.count = 1;
     a.revision = revision;
     a.dominant = std::string(metric_id(r.dominant));
-    bus::Message am = message(bus::Topic::aggregates, sc.id, raw_appended);
-    encode_aggregate(a, am.payload);
-    out.aggregates.push_back(std::move(am));
+    out.add(bus::Topic::aggregates, st.station, sc.id, raw_appended,
+            [&](std::string& payload) { encode_aggregate(a, payload); });
 
     fill_reading.source = a.source;
     fill_reading.station = StationRef{StationId(sc.id), sc.name, sc.lat, sc.lon};
@@ -187,7 +178,7 @@ void Pipeline::Impl::emit_aqi([[maybe_unused]] StationState& st, [[maybe_unused]
         1, Measurement{metric, r.value, std::nan(""), "", static_cast<FlagSet>(Flag::derived)});
     if (!fill_reading.enrichment) fill_reading.enrichment.emplace();
     enricher.enrich_at(st.station, hour, *fill_reading.enrichment);
-    emit_reading(fill_reading, out);
+    emit_reading(fill_reading, st.station, out);
   }
   if (any) ++revision;
 #endif

@@ -35,7 +35,7 @@ struct Pipeline::Impl {
   void flush_metrics();
 
   // pipeline_emit.cc
-  void emit_reading(const Reading& r, Output& out);
+  void emit_reading(const Reading& r, size_t station, Output& out);
   void emit_fills(const Reading& r, size_t station, Output& out);
   void aggregate(StationState& st, SourceState& src, Output& out);
   void advance_watermark(SourceState& src, int32_t partition, int64_t observed_ms, Output& out);

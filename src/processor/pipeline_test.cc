@@ -55,6 +55,39 @@ std::vector<std::string> run(Pipeline& p, const std::vector<bus::Message>& in) {
   return all;
 }
 
+// The worker's batch framing happens where outputs are produced (Output::frame_max_bytes): it
+// must give the records bus::pack_batches makes of the one-message-per-output form, record
+// limit included, and count outputs, not records.
+TEST_F(PipelineTest, FramedOutputEqualsPackedMessages) {
+  const auto in = day_of_input();
+  for (size_t max_bytes : {size_t{600}, size_t{5000}, size_t{1} << 20}) {
+    auto plain = make();
+    auto framed = make();
+    Output single;
+    Output records;
+    records.frame_max_bytes = max_bytes;
+    for (const auto& m : in) {
+      plain.process(m, single);
+      framed.process(m, records);
+    }
+    EXPECT_EQ(records.size(), single.size());
+    std::vector<bus::Message> packed;
+    bus::pack_batches(single.curated, max_bytes, packed);
+    bus::pack_batches(single.aggregates, max_bytes, packed);
+    std::vector<bus::Message> got = records.curated;
+    got.insert(got.end(), records.aggregates.begin(), records.aggregates.end());
+    ASSERT_EQ(got.size(), packed.size()) << max_bytes;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].topic, packed[i].topic);
+      EXPECT_EQ(got[i].key, packed[i].key);
+      EXPECT_EQ(got[i].payload, packed[i].payload);
+      EXPECT_EQ(got[i].schema_version, packed[i].schema_version);
+      EXPECT_EQ(got[i].timestamp, packed[i].timestamp);
+    }
+    EXPECT_EQ(records.dead_letters.size(), single.dead_letters.size());
+  }
+}
+
 TEST_F(PipelineTest, ReplayIsByteIdentical) {
   auto a = make();
   auto b = make();
