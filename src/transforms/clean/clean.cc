@@ -103,22 +103,13 @@ bool CleanSeries::check_stuck(Measurement& m, const CleanConfig& cfg) {
   return true;
 }
 
-double CleanSeries::mad() const {
-  const double med = count_ % 2 ? sorted_[count_ / 2] : (sorted_[count_ / 2 - 1] + sorted_[count_ / 2]) / 2;
-  std::array<double, kMaxMedianWindow> dev{};
-  for (size_t i = 0; i < count_; ++i) dev[i] = std::abs(sorted_[i] - med);
-  const auto mid = dev.begin() + static_cast<std::ptrdiff_t>(count_ / 2);
-  std::nth_element(dev.begin(), mid, dev.begin() + static_cast<std::ptrdiff_t>(count_));
-  return *mid;
-}
-
 // Returns true when `m` was masked as spike or outlier.
 bool CleanSeries::check_robust(Measurement& m, const CleanConfig& cfg, bool late) {
   const size_t min_points = std::max<size_t>(3, window_of(cfg) / 3);
   const double d = min_abs_delta(m.metric);
-  if (count_ < min_points || !std::isfinite(d)) return false;
+  if (window_.count() < min_points || !std::isfinite(d)) return false;
   const double v = m.value;
-  const double med = count_ % 2 ? sorted_[count_ / 2] : (sorted_[count_ / 2 - 1] + sorted_[count_ / 2]) / 2;
+  const double med = window_.median();
   if (has_good_ && !late) {
     const double jump = std::abs(v - prev_good_);
     if (jump > d && jump > cfg.spike_ratio * std::max(std::abs(med), d)) {
@@ -128,31 +119,10 @@ bool CleanSeries::check_robust(Measurement& m, const CleanConfig& cfg, bool late
   }
   const double dev = std::abs(v - med);
   if (!(dev > d)) return false;
-  const double z = dev / (1.4826 * mad() + 1e-9);
+  const double z = dev / (1.4826 * window_.mad() + 1e-9);
   if (z <= cfg.mad_threshold) return false;
   mask(m, Flag::outlier);
   return true;
-}
-
-// Keeps sorted_ in step with the ring: drop the evicted value, insert the new one. Plain
-// shifting loops over at most 63 doubles (branch-predictable, no library calls).
-void CleanSeries::push_window(double v, size_t window) {
-  if (count_ == window) {
-    const double old = ring_[head_];
-    size_t i = 0;
-    while (i + 1 < count_ && sorted_[i] != old) ++i;
-    for (; i + 1 < count_; ++i) sorted_[i] = sorted_[i + 1];
-    --count_;
-  }
-  ring_[head_] = v;
-  head_ = (head_ + 1) % window;
-  size_t j = count_;
-  while (j > 0 && sorted_[j - 1] > v) {
-    sorted_[j] = sorted_[j - 1];
-    --j;
-  }
-  sorted_[j] = v;
-  ++count_;
 }
 
 void CleanSeries::remember_masked(int64_t t_ms, const Measurement& m) {
@@ -215,15 +185,14 @@ void CleanSeries::clean(Timestamp t, Measurement& m, const CleanConfig& cfg, int
     m.raw = raw_before;
     m.flags = static_cast<FlagSet>(m.flags & ~(static_cast<FlagSet>(Flag::spike) |
                                                static_cast<FlagSet>(Flag::outlier)));
-    count_ = 0;
-    head_ = 0;
+    window_.clear();
     pending_.clear();
   } else {
     fill_gap(t_ms, v, m.metric, cfg, poll_ms, fills);
   }
   consecutive_masked_ = 0;
   // Metrics without a robust test (circular, bimodal) need no window.
-  if (std::isfinite(min_abs_delta(m.metric))) push_window(v, window);
+  if (std::isfinite(min_abs_delta(m.metric))) window_.push(v, window);
   has_good_ = true;
   prev_good_ = v;
   prev_good_ms_ = t_ms;

@@ -8,6 +8,7 @@
 #include "config/schema.h"
 #include "core/time.h"
 #include "model/reading.h"
+#include "transforms/clean/rolling_median.h"
 
 namespace envmon::transforms {
 
@@ -19,7 +20,6 @@ struct CleanConfig {
   int64_t max_gap_secs = 3600;    // gaps up to this are filled by linear interpolation
 };
 const config::Schema<CleanConfig>& clean_schema();
-inline constexpr size_t kMaxMedianWindow = 63;
 
 // Smallest change (canonical unit) that can count as a spike or outlier, so flat series do not
 // flag sensor noise. Also used by tests.
@@ -52,16 +52,11 @@ class CleanSeries {
   bool check_stuck(Measurement& m, const CleanConfig& cfg);
   bool check_robust(Measurement& m, const CleanConfig& cfg, bool late);
   void mask(Measurement& m, Flag f) const;
-  void push_window(double v, size_t window);
-  double mad() const;
   void fill_gap(int64_t t_ms, double v, Metric metric, const CleanConfig& cfg, int64_t poll_ms,
                 std::vector<FillPoint>& fills);
   void remember_masked(int64_t t_ms, const Measurement& m);
 
-  std::array<double, kMaxMedianWindow> ring_{};    // insertion order
-  std::array<double, kMaxMedianWindow> sorted_{};  // same values, sorted (median in O(1))
-  size_t count_ = 0;
-  size_t head_ = 0;
+  // Scalars first and the window right after them: a clean() touches few cache lines.
   bool has_good_ = false;
   double prev_good_ = 0;
   int64_t prev_good_ms_ = 0;
@@ -70,6 +65,7 @@ class CleanSeries {
   int64_t run_len_ = 0;
   int64_t consecutive_masked_ = 0;
   std::vector<Pending> pending_;  // masked points since the last good value (gap candidates)
+  RollingMedian window_;          // the last good values (outlier test)
 };
 
 }  // namespace envmon::transforms
