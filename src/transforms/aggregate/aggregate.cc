@@ -10,7 +10,9 @@ AddResult AggregateSeries::add(int64_t t_ms, double v, int64_t watermark_ms, int
   const int64_t hour_end = hour + kHourMs;
   if (watermark_ms != INT64_MIN && hour_end + lateness_ms <= watermark_ms) return AddResult::too_late;
   auto it = buckets_.end();
-  if (buckets_.empty() || buckets_.back().hour_ms < hour) {
+  if (!buckets_.empty() && buckets_.back().hour_ms == hour) {
+    it = buckets_.end() - 1;  // the current hour: most values, no search
+  } else if (buckets_.empty() || buckets_.back().hour_ms < hour) {
     buckets_.push_back(HourBucket{hour, v, v, v, 0, 0, false});
     it = buckets_.end() - 1;
   } else {
