@@ -1,7 +1,11 @@
 // Strict decoders for the v1 message schema. Every error names the field path that is wrong.
 #include <simdjson.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <cmath>
+#include <cstring>
 
 #include "model/codec.h"
 #include "model/units.h"
@@ -30,13 +34,16 @@ Error field_error(const Path& path, std::string_view what) {
   return Error(Errc::decode_field, path.str() + ": " + std::string(what));
 }
 
-// simdjson needs SIMDJSON_PADDING readable bytes past the end; bus payloads usually have the
-// capacity, otherwise we copy into a per-thread buffer.
+// simdjson needs SIMDJSON_PADDING readable bytes past the end: the payload is copied into a
+// per-thread buffer that only ever grows. The padding must be zeros (on malformed input the
+// parser's end-of-document checks read it), so only it is cleared, not the whole buffer.
 struct Padded {
   std::string buffer;
   simdjson::padded_string_view view(std::string_view json) {
-    buffer.assign(json);
-    buffer.resize(json.size() + simdjson::SIMDJSON_PADDING);
+    if (buffer.size() < json.size() + simdjson::SIMDJSON_PADDING)
+      buffer.resize(json.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(buffer.data(), json.data(), json.size());
+    std::memset(buffer.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
     return simdjson::padded_string_view(buffer.data(), json.size(), buffer.size());
   }
 };
@@ -63,33 +70,84 @@ std::string_view type_name(od::json_type t) {
   return "unknown";
 }
 
-Result<double> get_number(od::value v, const Path& path) {
+// Why a value is not a number; get_double() does not consume the value when it fails.
+Error number_error(od::value& v, const Path& path) {
   od::json_type t;
   if (v.type().get(t)) return field_error(path, "malformed value");
   if (t != od::json_type::number) return field_error(path, "expected a number, got " + std::string(type_name(t)));
+  return field_error(path, "malformed number");
+}
+
+// Parses first and asks for the type only on failure: numbers are the common case.
+Result<double> get_number(od::value& v, const Path& path) {
   double d = 0;
-  if (v.get_double().get(d)) return field_error(path, "malformed number");
+  if (v.get_double().get(d)) return number_error(v, path);
   if (!std::isfinite(d)) return field_error(path, "number is not finite");
   return d;
 }
 
-Result<std::string_view> get_string(od::value v, const Path& path) {
+using FieldResult = simdjson::simdjson_result<od::field>;
+
+// The first '"' or '\\' at or after p, which lies inside a JSON string of the padded buffer:
+// the string's closing quote comes before the end and SIMDJSON_PADDING bytes follow, so reading
+// 16 bytes at a time never leaves the buffer.
+const char* find_quote_or_backslash(const char* p) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (;; p += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const int mask = _mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+  }
+#else
+  while (*p != '"' && *p != '\\') ++p;
+  return p;
+#endif
+}
+
+// key == literal with the literal's length known at compile time, so the comparison is inlined
+// (string_view's operator== called memcmp for every key).
+template <size_t N>
+bool is(std::string_view key, const char (&literal)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+}
+
+// An iterated field's key. It is used in place when it has no escapes (all of envmon's keys),
+// sparing simdjson's unescaping copy; a key with a backslash is unescaped. Fields and values
+// are passed by reference throughout: copies of simdjson's small iterator structs through the
+// stack stalled store forwarding.
+inline simdjson::error_code field_key(FieldResult& item, std::string_view& key) {
+  if (item.error()) return item.error();
+  od::field& field = item.value_unsafe();
+  const char* const start = field.key().raw();
+  const char* end = find_quote_or_backslash(start);
+  if (*end == '\\') return field.unescaped_key().get(key);
+  key = std::string_view(start, static_cast<size_t>(end - start));
+  return simdjson::SUCCESS;
+}
+
+// Like get_number: get_string() consumes the value only once it saw the opening quote.
+Result<std::string_view> get_string(od::value& v, const Path& path) {
+  std::string_view s;
+  const auto error = v.get_string().get(s);
+  if (error == simdjson::SUCCESS) return s;
+  if (error != simdjson::INCORRECT_TYPE) return field_error(path, "malformed string");
   od::json_type t;
   if (v.type().get(t)) return field_error(path, "malformed value");
   if (t != od::json_type::string) return field_error(path, "expected a string, got " + std::string(type_name(t)));
-  std::string_view s;
-  if (v.get_string().get(s)) return field_error(path, "malformed string");
-  return s;
+  return field_error(path, "malformed string");
 }
 
-Result<int64_t> get_int(od::value v, const Path& path) {
+Result<int64_t> get_int(od::value& v, const Path& path) {
   auto d = get_number(v, path);
   if (!d.ok()) return d.error();
   if (*d != std::floor(*d)) return field_error(path, "expected an integer");
   return static_cast<int64_t>(*d);
 }
 
-Result<Timestamp> get_time(od::value v, const Path& path) {
+Result<Timestamp> get_time(od::value& v, const Path& path) {
   auto s = get_string(v, path);
   if (!s.ok()) return s.error();
   auto t = parse_rfc3339(*s);
@@ -97,7 +155,7 @@ Result<Timestamp> get_time(od::value v, const Path& path) {
   return *t;
 }
 
-Status check_version(od::value v) {
+Status check_version(od::value& v) {
   auto n = get_int(v, "v");
   if (!n.ok()) return n.error();
   if (*n != kSchemaVersion) {
@@ -108,29 +166,30 @@ Status check_version(od::value v) {
   return ok_status();
 }
 
-Status decode_station(od::value v, StationRef& st) {
+Status decode_station(od::value& v, StationRef& st) {
   od::object obj;
   if (v.get_object().get(obj)) return field_error("station", "expected an object");
   bool has_id = false;
-  for (auto field : obj) {
+  for (auto item : obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return field_error("station", "malformed key");
-    if (key == "id") {
-      auto s = get_string(field.value(), "station.id");
+    if (field_key(item, key)) return field_error("station", "malformed key");
+    od::value& value = item.value_unsafe().value();
+    if (is(key, "id")) {
+      auto s = get_string(value, "station.id");
       if (!s.ok()) return s.error();
       if (s->empty()) return field_error("station.id", "must not be empty");
       st.id.get().assign(*s);
       has_id = true;
-    } else if (key == "name") {
-      auto s = get_string(field.value(), "station.name");
+    } else if (is(key, "name")) {
+      auto s = get_string(value, "station.name");
       if (!s.ok()) return s.error();
       st.name.assign(*s);
-    } else if (key == "lat" || key == "lon") {
-      auto d = get_number(field.value(), key == "lat" ? "station.lat" : "station.lon");
+    } else if (is(key, "lat") || is(key, "lon")) {
+      auto d = get_number(value, is(key, "lat") ? "station.lat" : "station.lon");
       if (!d.ok()) return d.error();
-      (key == "lat" ? st.lat : st.lon) = *d;
-    } else if (key == "provider_id") {
-      auto s = get_string(field.value(), "station.provider_id");
+      (is(key, "lat") ? st.lat : st.lon) = *d;
+    } else if (is(key, "provider_id")) {
+      auto s = get_string(value, "station.provider_id");
       if (!s.ok()) return s.error();
       st.provider_id.assign(*s);
     } else {
@@ -142,7 +201,7 @@ Status decode_station(od::value v, StationRef& st) {
   return ok_status();
 }
 
-Status decode_flags(od::value v, const Path& path, FlagSet& flags) {
+Status decode_flags(od::value& v, const Path& path, FlagSet& flags) {
   od::array arr;
   if (v.get_array().get(arr)) return field_error(path, "expected an array of flag names");
   for (auto item : arr) {
@@ -156,15 +215,19 @@ Status decode_flags(od::value v, const Path& path, FlagSet& flags) {
 }
 
 // `key` is the metric id: paths are measurements.<key>.<field>.
-Status decode_measurement_object(od::object obj, std::string_view key_of_metric, Measurement& m) {
+Status decode_measurement_object(od::object& obj, std::string_view key_of_metric, Measurement& m) {
   const Path path("measurements.", key_of_metric);
   bool has_value = false;
-  for (auto field : obj) {
+  for (auto item : obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return field_error(path, "malformed key");
-    od::value v = field.value();
-    if (key == "value") {
+    if (field_key(item, key)) return field_error(path, "malformed key");
+    od::value& v = item.value_unsafe().value();
+    if (is(key, "value")) {
       has_value = true;
+      if (v.get_double().get(m.value) == simdjson::SUCCESS) {  // the common case first
+        if (std::isfinite(m.value)) continue;
+        return field_error(Path("measurements.", key_of_metric, ".value"), "number is not finite");
+      }
       bool is_null = false;
       if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
         m.value = std::nan("");
@@ -173,15 +236,15 @@ Status decode_measurement_object(od::object obj, std::string_view key_of_metric,
       auto d = get_number(v, Path("measurements.", key_of_metric, ".value"));
       if (!d.ok()) return d.error();
       m.value = *d;
-    } else if (key == "raw") {
+    } else if (is(key, "raw")) {
       auto d = get_number(v, Path("measurements.", key_of_metric, ".raw"));
       if (!d.ok()) return d.error();
       m.raw = *d;
-    } else if (key == "unit") {
+    } else if (is(key, "unit")) {
       auto s = get_string(v, Path("measurements.", key_of_metric, ".unit"));
       if (!s.ok()) return s.error();
       m.unit.assign(*s);
-    } else if (key == "flags") {
+    } else if (is(key, "flags")) {
       ENVMON_TRY(decode_flags(v, Path("measurements.", key_of_metric, ".flags"), m.flags));
     } else {
       return field_error(path.str() + "." + std::string(key),
@@ -192,18 +255,33 @@ Status decode_measurement_object(od::object obj, std::string_view key_of_metric,
   return ok_status();
 }
 
-Status decode_measurements(od::value v, std::vector<Measurement>& out) {
+// parse_metric starting after the previous match: readings list their metrics in catalogue
+// order, so the next one is usually found at the first comparison.
+std::optional<Metric> find_metric(std::string_view id, size_t& hint) {
+  const auto& catalogue = metric_catalogue();
+  for (size_t i = 0; i < catalogue.size(); ++i) {
+    const size_t at = (hint + i) % catalogue.size();
+    if (catalogue[at].id == id) {
+      hint = at + 1;
+      return catalogue[at].metric;
+    }
+  }
+  return std::nullopt;
+}
+
+Status decode_measurements(od::value& v, std::vector<Measurement>& out) {
   od::object obj;
   if (v.get_object().get(obj)) return field_error("measurements", "expected an object keyed by metric");
-  for (auto field : obj) {
+  size_t hint = 0;
+  for (auto item : obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return field_error("measurements", "malformed key");
-    auto metric = parse_metric(key);
+    if (field_key(item, key)) return field_error("measurements", "malformed key");
+    od::value& mv = item.value_unsafe().value();
+    auto metric = find_metric(key, hint);
     const Path path("measurements.", key);
     if (!metric) return field_error(path, "unknown metric (see `envmon config schema` for the catalogue)");
     Measurement& m = out.emplace_back();
     m.metric = *metric;
-    od::value mv = field.value();
     od::json_type t;
     if (mv.type().get(t)) return field_error(path, "malformed value");
     if (t == od::json_type::number) {
@@ -221,10 +299,10 @@ Status decode_measurements(od::value v, std::vector<Measurement>& out) {
   return ok_status();
 }
 
-Status decode_reading_field(std::string_view key, od::value v, Reading& r, Enrichment& e,
+Status decode_reading_field(std::string_view key, od::value& v, Reading& r, Enrichment& e,
                             bool& enriched, int& seen) {
-  if (key == "v") { seen |= 1; return check_version(v); }
-  if (key == "source") {
+  if (is(key, "v")) { seen |= 1; return check_version(v); }
+  if (is(key, "source")) {
     auto s = get_string(v, "source");
     if (!s.ok()) return s.error();
     if (s->empty()) return field_error("source", "must not be empty");
@@ -232,29 +310,29 @@ Status decode_reading_field(std::string_view key, od::value v, Reading& r, Enric
     seen |= 2;
     return ok_status();
   }
-  if (key == "station") { seen |= 4; return decode_station(v, r.station); }
-  if (key == "observed_at") {
+  if (is(key, "station")) { seen |= 4; return decode_station(v, r.station); }
+  if (is(key, "observed_at")) {
     auto t = get_time(v, "observed_at");
     if (!t.ok()) return t.error();
     r.observed_at = *t;
     seen |= 8;
     return ok_status();
   }
-  if (key == "ingested_at") {
+  if (is(key, "ingested_at")) {
     auto t = get_time(v, "ingested_at");
     if (!t.ok()) return t.error();
     r.ingested_at = *t;
     return ok_status();
   }
-  if (key == "measurements") { seen |= 16; return decode_measurements(v, r.measurements); }
-  if (key == "region" || key == "timezone" || key == "local_time") {
+  if (is(key, "measurements")) { seen |= 16; return decode_measurements(v, r.measurements); }
+  if (is(key, "region") || is(key, "timezone") || is(key, "local_time")) {
     auto s = get_string(v, key);
     if (!s.ok()) return s.error();
-    (key == "region" ? e.region : key == "timezone" ? e.timezone : e.local_time).assign(*s);
+    (is(key, "region") ? e.region : is(key, "timezone") ? e.timezone : e.local_time).assign(*s);
     enriched = true;
     return ok_status();
   }
-  if (key == "utc_offset_secs") {
+  if (is(key, "utc_offset_secs")) {
     auto n = get_int(v, key);
     if (!n.ok()) return n.error();
     e.utc_offset_secs = static_cast<int32_t>(*n);
@@ -290,7 +368,11 @@ Status decode_reading_into(std::string_view json, Reading& r) {
   r.measurements.clear();
   r.enrichment.reset();
   r.ingested_at = Timestamp{};
-  r.station = StationRef{};
+  // Cleared, not replaced: the strings keep their capacity for the next message.
+  r.station.id.get().clear();
+  r.station.name.clear();
+  r.station.lat = r.station.lon = 0;
+  r.station.provider_id.clear();
   Decoder& d = thread_decoder();
   od::document doc;
   auto obj = open_object(d, json, doc);
@@ -299,10 +381,11 @@ Status decode_reading_into(std::string_view json, Reading& r) {
   bool enriched = false;
   int seen = 0;
   Status status = ok_status();
-  for (auto field : *obj) {
+  for (auto item : *obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return Error(Errc::decode_syntax, "malformed JSON");
-    status = decode_reading_field(key, field.value(), r, e, enriched, seen);
+    if (field_key(item, key)) return Error(Errc::decode_syntax, "malformed JSON");
+    od::value& value = item.value_unsafe().value();
+    status = decode_reading_field(key, value, r, e, enriched, seen);
     if (!status.ok()) return status;
   }
   static constexpr std::pair<int, std::string_view> kRequired[] = {
@@ -323,15 +406,15 @@ Result<Reading> decode_reading(std::string_view json) {
 
 namespace {
 
-Status decode_aggregate_field(std::string_view key, od::value v, Aggregate& a, int& seen) {
-  if (key == "v") { seen |= 1; return check_version(v); }
-  if (key == "source" || key == "station" || key == "metric" || key == "dominant") {
+Status decode_aggregate_field(std::string_view key, od::value& v, Aggregate& a, int& seen) {
+  if (is(key, "v")) { seen |= 1; return check_version(v); }
+  if (is(key, "source") || is(key, "station") || is(key, "metric") || is(key, "dominant")) {
     auto s = get_string(v, key);
     if (!s.ok()) return s.error();
-    if (key == "source") a.source.get().assign(*s);
-    if (key == "station") { a.station.get().assign(*s); seen |= 2; }
-    if (key == "dominant") a.dominant.assign(*s);
-    if (key == "metric") {
+    if (is(key, "source")) a.source.get().assign(*s);
+    if (is(key, "station")) { a.station.get().assign(*s); seen |= 2; }
+    if (is(key, "dominant")) a.dominant.assign(*s);
+    if (is(key, "metric")) {
       auto m = parse_metric(*s);
       if (!m) return field_error("metric", "unknown metric '" + std::string(*s) + "'");
       a.metric = *m;
@@ -339,25 +422,25 @@ Status decode_aggregate_field(std::string_view key, od::value v, Aggregate& a, i
     }
     return ok_status();
   }
-  if (key == "bucket_start") {
+  if (is(key, "bucket_start")) {
     auto t = get_time(v, key);
     if (!t.ok()) return t.error();
     a.bucket_start = *t;
     seen |= 8;
     return ok_status();
   }
-  if (key == "mean" || key == "min" || key == "max") {
+  if (is(key, "mean") || is(key, "min") || is(key, "max")) {
     auto n = get_number(v, key);
     if (!n.ok()) return n.error();
-    (key == "mean" ? a.mean : key == "min" ? a.min : a.max) = *n;
+    (is(key, "mean") ? a.mean : is(key, "min") ? a.min : a.max) = *n;
     return ok_status();
   }
-  if (key == "bucket_secs" || key == "count" || key == "revision") {
+  if (is(key, "bucket_secs") || is(key, "count") || is(key, "revision")) {
     auto n = get_int(v, key);
     if (!n.ok()) return n.error();
-    if (key == "bucket_secs") a.bucket = Seconds(*n);
-    if (key == "count") a.count = *n;
-    if (key == "revision") a.revision = static_cast<int32_t>(*n);
+    if (is(key, "bucket_secs")) a.bucket = Seconds(*n);
+    if (is(key, "count")) a.count = *n;
+    if (is(key, "revision")) a.revision = static_cast<int32_t>(*n);
     return ok_status();
   }
   return field_error(key, "unknown field");
@@ -372,10 +455,11 @@ Result<Aggregate> decode_aggregate(std::string_view json) {
   if (!obj.ok()) return obj.error();
   Aggregate a;
   int seen = 0;
-  for (auto field : *obj) {
+  for (auto item : *obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return Error(Errc::decode_syntax, "malformed JSON");
-    ENVMON_TRY(decode_aggregate_field(key, field.value(), a, seen));
+    if (field_key(item, key)) return Error(Errc::decode_syntax, "malformed JSON");
+    od::value& value = item.value_unsafe().value();
+    ENVMON_TRY(decode_aggregate_field(key, value, a, seen));
   }
   if ((seen & 15) != 15) return field_error("aggregate", "missing one of v, station, metric, bucket_start");
   ENVMON_TRY(wrap_simdjson(ok_status(), doc));
@@ -388,15 +472,15 @@ Result<DeadLetter> decode_dead_letter(std::string_view json) {
   auto obj = open_object(d, json, doc);
   if (!obj.ok()) return obj.error();
   DeadLetter dl;
-  for (auto field : *obj) {
+  for (auto item : *obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return Error(Errc::decode_syntax, "malformed JSON");
-    od::value v = field.value();
-    if (key == "v") {
+    if (field_key(item, key)) return Error(Errc::decode_syntax, "malformed JSON");
+    od::value& v = item.value_unsafe().value();
+    if (is(key, "v")) {
       ENVMON_TRY(check_version(v));
       continue;
     }
-    if (key == "at") {
+    if (is(key, "at")) {
       auto t = get_time(v, key);
       if (!t.ok()) return t.error();
       dl.at = *t;
@@ -404,12 +488,12 @@ Result<DeadLetter> decode_dead_letter(std::string_view json) {
     }
     auto s = get_string(v, key);
     if (!s.ok()) return s.error();
-    if (key == "stage") dl.stage.assign(*s);
-    else if (key == "error_code") dl.error_code.assign(*s);
-    else if (key == "reason") dl.reason.assign(*s);
-    else if (key == "topic") dl.topic.assign(*s);
-    else if (key == "key") dl.key.assign(*s);
-    else if (key == "payload") dl.payload.assign(*s);
+    if (is(key, "stage")) dl.stage.assign(*s);
+    else if (is(key, "error_code")) dl.error_code.assign(*s);
+    else if (is(key, "reason")) dl.reason.assign(*s);
+    else if (is(key, "topic")) dl.topic.assign(*s);
+    else if (is(key, "key")) dl.key.assign(*s);
+    else if (is(key, "payload")) dl.payload.assign(*s);
     else return field_error(key, "unknown field");
   }
   ENVMON_TRY(wrap_simdjson(ok_status(), doc));
