@@ -139,10 +139,19 @@ std::string format_rfc3339(Timestamp t) {
 }
 
 Result<Timestamp> parse_rfc3339(std::string_view s) {
+  // The last valid "YYYY-MM-DD" and its day number, per thread: the times of a stream mostly
+  // share a day, whose checks and calendar arithmetic then need not be redone.
+  struct KnownDay {
+    char text[10];
+    int64_t days = 0;
+    bool valid = false;
+  };
+  thread_local KnownDay last;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (s.size() < 20) return bad_time(s, "too short, expected YYYY-MM-DDTHH:MM:SSZ");
-  if (!read_digits(s, 0, 4, y) || s[4] != '-' || !read_digits(s, 5, 2, mo) || s[7] != '-' ||
-      !read_digits(s, 8, 2, d)) {
+  const bool known_day = last.valid && std::memcmp(s.data(), last.text, sizeof(last.text)) == 0;
+  if (!known_day && (!read_digits(s, 0, 4, y) || s[4] != '-' || !read_digits(s, 5, 2, mo) ||
+                     s[7] != '-' || !read_digits(s, 8, 2, d))) {
     return bad_time(s, "date part must be YYYY-MM-DD");
   }
   if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return bad_time(s, "expected 'T' after date");
@@ -150,7 +159,8 @@ Result<Timestamp> parse_rfc3339(std::string_view s) {
       !read_digits(s, 17, 2, sec)) {
     return bad_time(s, "time part must be HH:MM:SS");
   }
-  if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo)))
+  if (!known_day && (mo < 1 || mo > 12 || d < 1 ||
+                     static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo))))
     return bad_time(s, "no such calendar date");
   if (h > 23 || mi > 59 || sec > 60) return bad_time(s, "hour, minute or second out of range");
   size_t pos = 19;
@@ -182,7 +192,13 @@ Result<Timestamp> parse_rfc3339(std::string_view s) {
     return bad_time(s, "missing UTC offset ('Z' or +HH:MM)");
   }
   if (pos != s.size()) return bad_time(s, "trailing characters");
-  const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const int64_t days =
+      known_day ? last.days : days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  if (!known_day) {
+    std::memcpy(last.text, s.data(), sizeof(last.text));
+    last.days = days;
+    last.valid = true;
+  }
   const int64_t secs = days * 86400 + h * 3600 + mi * 60 + std::min(sec, 59) - offset_secs;
   return from_unix_ms(secs * 1000 + frac_ms);
 }

@@ -59,6 +59,19 @@ TEST(TimeTest, RejectsMalformedWithReason) {
   }
 }
 
+// The parser remembers the last valid day: the rest of the text is still checked in full.
+TEST(TimeTest, RejectsMalformedTimesOfAnAlreadySeenDay) {
+  ASSERT_TRUE(parse_rfc3339("2023-02-28T00:00:00Z").ok());
+  for (const char* bad : {"2023-02-28T24:00:00Z", "2023-02-28X00:00:00Z", "2023-02-28T00:00Z",
+                          "2023-02-28T00:00:00", "2023-02-28T00:00:00+5:30", "2023-02-28T00:00:00Zz"}) {
+    auto t = parse_rfc3339(bad);
+    EXPECT_FALSE(t.ok()) << bad;
+  }
+  auto t = parse_rfc3339("2023-02-28T23:59:59.5-01:00");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(format_rfc3339(*t), "2023-03-01T00:59:59.500Z");
+}
+
 TEST(TimeTest, RoundTripsCivilDays) {
   for (int64_t d = -800'000; d < 800'000; d += 997) {
     const CivilDate c = civil_from_days(d);

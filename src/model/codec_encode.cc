@@ -13,6 +13,10 @@
 #include <memory>
 #include <vector>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core/error.h"
 #include "model/codec.h"
 
@@ -40,11 +44,6 @@ template <size_t N>
 char* put(char* p, const char (&literal)[N]) {
   std::memcpy(p, literal, N - 1);  // N - 1: without the terminating NUL
   return p + N - 1;
-}
-
-char* put(char* p, std::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
 }
 
 // A string of at most kPrefixMax - 1 chars stored in a fixed block: copying the whole block is
@@ -118,10 +117,23 @@ char* put_escaped(char* p, unsigned char c) {
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-// At most string_max(s) chars.
+// At most string_max(s) chars. Stretches of 16 bytes that need no escape are copied whole.
 char* put_string(char* p, std::string_view s) {
   *p++ = '"';
-  for (const char ch : s) {
+  size_t i = 0;
+#ifdef __SSE2__
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i control = _mm_cmpeq_epi8(_mm_and_si128(chunk, _mm_set1_epi8(static_cast<char>(0xE0))),
+                                           _mm_setzero_si128());  // c < 0x20
+    const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"')),
+                                         _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\')));
+    if (_mm_movemask_epi8(_mm_or_si128(control, special)) != 0) break;  // the loop below escapes
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), chunk);
+    p += 16;
+  }
+#endif
+  for (const char ch : s.substr(i)) {
     const auto c = static_cast<unsigned char>(ch);
     if (needs_escape(c)) {
       p = put_escaped(p, c);
@@ -147,11 +159,17 @@ char* put_short_fixed(char* p, double v) {
   if (!(a >= 1e-3 && a < 1e9)) return nullptr;
   const double x = std::nearbyint(a * 1e6);
   if (x / 1e6 != a) return nullptr;
-  auto digits = static_cast<uint64_t>(x);
+  auto digits = static_cast<uint64_t>(x);  // < 1e15: at most 15 digits
   size_t k = 6;
-  for (; k > 0 && digits % 10 == 0; --k) digits /= 10;
-  char buf[24];
-  char* const end = buf + sizeof(buf);
+  for (const auto& [zeros, pow10] : {std::pair<size_t, uint64_t>{4, 10'000}, {2, 100}, {1, 10}}) {
+    if (k >= zeros && digits % pow10 == 0) {
+      digits /= pow10;
+      k -= zeros;
+    }
+  }
+  // The digits end at buf + 24; the bytes after are slack for the fixed-size copies below.
+  char buf[48];
+  char* const end = buf + 24;
   const char* const first = put_digits_backwards(end, digits);
   const auto len = static_cast<size_t>(end - first);
   size_t significant = len;  // scientific notation drops trailing zeros (k = 0 only)
@@ -161,16 +179,19 @@ char* put_short_fixed(char* p, double v) {
   const size_t scientific = significant + (significant > 1 ? 1 : 0) + 2 + exp_digits;
   const size_t fixed = k == 0 ? len : (len > k ? len + 1 : k + 2);
   if (fixed > scientific) return nullptr;
+  // Fixed-size copies (inlined moves) past the end are fine: put_number may write kNumberMax.
   if (v < 0) *p++ = '-';
-  if (k == 0) return put(p, std::string_view(first, len));
   if (len > k) {
-    p = put(p, std::string_view(first, len - k));
-    *p++ = '.';
-    return put(p, std::string_view(first + (len - k), k));
+    std::memcpy(p, first, 16);  // all the digits
+    if (k == 0) return p + len;
+    const size_t whole = len - k;
+    std::memcpy(p + whole + 1, first + whole, 8);  // the k <= 6 decimals, after the point
+    p[whole] = '.';
+    return p + len + 1;
   }
-  p = put(p, "0.");
-  for (size_t i = len; i < k; ++i) *p++ = '0';
-  return put(p, std::string_view(first, len));
+  std::memcpy(p, "0.000000", 8);
+  std::memcpy(p + 2 + (k - len), first, 8);  // len <= k <= 6 digits after the leading zeros
+  return p + k + 2;
 }
 
 // At most kNumberMax chars.

@@ -208,6 +208,26 @@ TEST(CodecTest, NumbersPrintAsTheShortestRoundTrip) {
   EXPECT_EQ(zeros, "0-0");
 }
 
+// The encoders copy 16-byte stretches without escapes whole: they must escape exactly like
+// append_json_string, wherever the special characters fall.
+TEST(CodecTest, ReadingStringsEscapeLikeAppendJsonString) {
+  std::mt19937_64 rng(9);
+  const std::string alphabet = std::string("abcXYZ019 #/-\"\\\n\t\x01\x1f\x7f") + "\xc3\xa9";
+  Reading r;
+  r.source = SourceId("sim");
+  r.station.id = StationId("s");
+  for (int i = 0; i < 20000; ++i) {
+    std::string name(rng() % 70, ' ');
+    for (auto& c : name) c = alphabet[rng() % alphabet.size()];
+    r.station.name = name;
+    std::string expected = R"({"v":1,"source":"sim","station":{"id":"s","name":)";
+    append_json_string(expected, name);
+    std::string head;
+    encode_reading_head(r, head);
+    ASSERT_EQ(head.substr(0, expected.size()), expected);
+  }
+}
+
 TEST(CodecTest, StringsEscapeControlCharactersQuotesAndBackslashes) {
   std::string out;
   append_json_string(out, std::string("a\"b\\c\nd\te\x01") + "f\x1f" + "g");
