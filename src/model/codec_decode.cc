@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "model/codec.h"
+#include "model/codec_canonical.h"
 #include "model/units.h"
 
 namespace envmon {
@@ -255,20 +256,6 @@ Status decode_measurement_object(od::object& obj, std::string_view key_of_metric
   return ok_status();
 }
 
-// parse_metric starting after the previous match: readings list their metrics in catalogue
-// order, so the next one is usually found at the first comparison.
-std::optional<Metric> find_metric(std::string_view id, size_t& hint) {
-  const auto& catalogue = metric_catalogue();
-  for (size_t i = 0; i < catalogue.size(); ++i) {
-    const size_t at = (hint + i) % catalogue.size();
-    if (catalogue[at].id == id) {
-      hint = at + 1;
-      return catalogue[at].metric;
-    }
-  }
-  return std::nullopt;
-}
-
 Status decode_measurements(od::value& v, std::vector<Measurement>& out) {
   od::object obj;
   if (v.get_object().get(obj)) return field_error("measurements", "expected an object keyed by metric");
@@ -277,7 +264,7 @@ Status decode_measurements(od::value& v, std::vector<Measurement>& out) {
     std::string_view key;
     if (field_key(item, key)) return field_error("measurements", "malformed key");
     od::value& mv = item.value_unsafe().value();
-    auto metric = find_metric(key, hint);
+    auto metric = codec_internal::find_metric(key, hint);
     const Path path("measurements.", key);
     if (!metric) return field_error(path, "unknown metric (see `envmon config schema` for the catalogue)");
     Measurement& m = out.emplace_back();
@@ -364,7 +351,9 @@ Status wrap_simdjson(Status s, od::document& doc) {
 
 }  // namespace
 
-Status decode_reading_into(std::string_view json, Reading& r) {
+namespace {
+
+void clear_reading(Reading& r) {
   r.measurements.clear();
   r.enrichment.reset();
   r.ingested_at = Timestamp{};
@@ -373,6 +362,16 @@ Status decode_reading_into(std::string_view json, Reading& r) {
   r.station.name.clear();
   r.station.lat = r.station.lon = 0;
   r.station.provider_id.clear();
+}
+
+}  // namespace
+
+Status decode_reading_into(std::string_view json, Reading& r) {
+  clear_reading(r);
+  // Most messages are in the encoder's own layout: one pass without simdjson. Anything else
+  // (and every error) goes through the full decoder.
+  if (codec_internal::decode_canonical_reading(json, r)) return ok_status();
+  clear_reading(r);
   Decoder& d = thread_decoder();
   od::document doc;
   auto obj = open_object(d, json, doc);

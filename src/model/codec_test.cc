@@ -9,6 +9,8 @@
 #include <random>
 #include <sstream>
 
+#include "model/codec_canonical.h"
+
 namespace envmon {
 namespace {
 
@@ -86,6 +88,56 @@ TEST(CodecTest, EncodesEveryPartOfAReadingByteForByte) {
   auto back = decode_reading(expected);
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(encode_reading(*back), expected);
+}
+
+// Whitespace after every ':' and ',' (outside strings) takes a message off the decoder's fast
+// path for the encoder's own layout, onto the full simdjson decoder.
+std::string spaced(std::string_view json) {
+  std::string out;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    out.push_back(json[i]);
+    if (json[i] == '"' && (i == 0 || json[i - 1] != '\\')) in_string = !in_string;
+    if (!in_string && (json[i] == ':' || json[i] == ',')) out.push_back(' ');
+  }
+  return out;
+}
+
+std::string decoded(std::string_view json) {
+  auto r = decode_reading(json);
+  return r.ok() ? encode_reading(*r) : "error: " + r.error().to_string();
+}
+
+// The fast path must decode exactly what the full decoder decodes, and leave to it whatever it
+// does not take (numbers of many digits, UTF-8, bad times, odd layouts).
+TEST(CodecTest, FastPathDecodesLikeTheFullDecoder) {
+  const std::string base =
+      R"({"v":1,"source":"sim","station":{"id":"sao-paulo","name":"São Paulo","lat":-23.5505,)"
+      R"("lon":-46.6333},"observed_at":"2026-01-01T00:00:00Z","ingested_at":"2026-01-01T00:00:02Z",)"
+      R"("measurements":{"temperature":{"value":NUM},"pm25":{"value":null}},"region":"south-america",)"
+      R"("timezone":"America/Sao_Paulo","utc_offset_secs":-10800,"local_time":"2025-12-31T21:00:00-03:00"})";
+  for (const char* num : {"24.73", "-0", "0", "1e22", "1e23", "9007199254740993", "4.35e-22", "5e-324",
+                          "1234567890123456789", "0.000000000000000000012", "12345678901234567890",
+                          "1.5E+2", "1e999", "01", "1.", ".5", "+1", "-", "1e", "\"1\"", "[1]"}) {
+    std::string json = base;
+    json.replace(json.find("NUM"), 3, num);
+    SCOPED_TRACE(json);
+    EXPECT_EQ(decoded(json), decoded(spaced(json)));
+  }
+  for (const char* name : {"plain", "caf\xc3\xa9", "\xc3", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf",
+                           "\xf0\x9f\x98\x80", "tab\there", "esc\\\"aped"}) {
+    std::string json = base;
+    json.replace(json.find("São Paulo"), std::string_view("São Paulo").size(), name);
+    SCOPED_TRACE(json);
+    EXPECT_EQ(decoded(json), decoded(spaced(json)));
+  }
+  EXPECT_EQ(decoded(spaced(encode_reading(sample_reading()))), encode_reading(sample_reading()));
+  std::string canonical = base;
+  canonical.replace(canonical.find("NUM"), 3, "24.73");
+  Reading r;
+  EXPECT_TRUE(codec_internal::decode_canonical_reading(canonical, r)) << "the fast path was not taken";
+  Reading other;
+  EXPECT_FALSE(codec_internal::decode_canonical_reading(spaced(canonical), other));
 }
 
 // Callers cache the head per (source, station): head + tail must be the whole encoding.
