@@ -82,20 +82,32 @@ constexpr char kTwoDigits[] =
     "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
-// Writes the decimal digits of x so that they end at `end`; returns where they start.
-char* put_digits_backwards(char* end, uint64_t x) {
-  while (x >= 100) {
+constexpr uint64_t kPow10[] = {1,           10,           100,           1'000,
+                               10'000,      100'000,      1'000'000,     10'000'000,
+                               100'000'000, 1'000'000'000, 10'000'000'000, 100'000'000'000,
+                               1'000'000'000'000, 10'000'000'000'000, 100'000'000'000'000,
+                               1'000'000'000'000'000};
+
+// Decimal digits of 1 <= x < 1e16.
+size_t decimal_length(uint64_t x) {
+  size_t n = 1;
+  while (n < std::size(kPow10) && x >= kPow10[n]) ++n;
+  return n;
+}
+
+// Writes the last `count` decimal digits of x (zero-padded) so that they end at `end`; returns
+// the digits before them (x / 10^count). Divisions by constants only: they become multiplies.
+uint64_t put_last_digits(char* end, uint64_t x, size_t count) {
+  for (; count >= 2; count -= 2) {
     end -= 2;
     std::memcpy(end, kTwoDigits + 2 * (x % 100), 2);
     x /= 100;
   }
-  if (x >= 10) {
-    end -= 2;
-    std::memcpy(end, kTwoDigits + 2 * x, 2);
-  } else {
-    *--end = static_cast<char>('0' + x);
+  if (count == 1) {
+    *--end = static_cast<char>('0' + x % 10);
+    x /= 10;
   }
-  return end;
+  return x;
 }
 
 char* put_escaped(char* p, unsigned char c) {
@@ -167,31 +179,32 @@ char* put_short_fixed(char* p, double v) {
       k -= zeros;
     }
   }
-  // The digits end at buf + 24; the bytes after are slack for the fixed-size copies below.
-  char buf[48];
-  char* const end = buf + 24;
-  const char* const first = put_digits_backwards(end, digits);
-  const auto len = static_cast<size_t>(end - first);
+  const size_t len = decimal_length(digits);
   size_t significant = len;  // scientific notation drops trailing zeros (k = 0 only)
-  for (const char* z = end - 1; k == 0 && *z == '0'; --z) --significant;
+  for (uint64_t d = digits; k == 0 && d % 10 == 0; d /= 10) --significant;
   const long exponent = static_cast<long>(len) - 1 - static_cast<long>(k);
   const size_t exp_digits = std::labs(exponent) >= 100 ? 3 : 2;
   const size_t scientific = significant + (significant > 1 ? 1 : 0) + 2 + exp_digits;
   const size_t fixed = k == 0 ? len : (len > k ? len + 1 : k + 2);
   if (fixed > scientific) return nullptr;
-  // Fixed-size copies (inlined moves) past the end are fine: put_number may write kNumberMax.
+  // The digits go straight to their place: copying them from a scratch buffer just written
+  // stalled on store forwarding.
   if (v < 0) *p++ = '-';
-  if (len > k) {
-    std::memcpy(p, first, 16);  // all the digits
-    if (k == 0) return p + len;
-    const size_t whole = len - k;
-    std::memcpy(p + whole + 1, first + whole, 8);  // the k <= 6 decimals, after the point
-    p[whole] = '.';
-    return p + len + 1;
+  if (k == 0) {
+    put_last_digits(p + len, digits, len);
+    return p + len;
   }
-  std::memcpy(p, "0.000000", 8);
-  std::memcpy(p + 2 + (k - len), first, 8);  // len <= k <= 6 digits after the leading zeros
-  return p + k + 2;
+  if (len > k) {
+    char* const point = p + (len - k);
+    const uint64_t whole = put_last_digits(point + 1 + k, digits, k);
+    *point = '.';
+    put_last_digits(point, whole, len - k);
+    return point + 1 + k;
+  }
+  p[0] = '0';
+  p[1] = '.';
+  put_last_digits(p + 2 + k, digits, k);  // zero-padded to k digits
+  return p + 2 + k;
 }
 
 // At most kNumberMax chars.
