@@ -13,9 +13,6 @@ namespace {
 
 constexpr size_t kInboxBatches = 2;  // queued batches per worker before the poller waits
 constexpr Millis kBusyPoll{5};       // poll wait while completions may arrive (prompt commits)
-// Batches a worker has sent and not yet seen acknowledged: it processes the next batch
-// meanwhile (waiting for each batch's acknowledgement left its core idle), up to this many.
-constexpr size_t kMaxPending = 4;
 constexpr Millis kAckWait{2};  // wait for acknowledgements while the inbox is empty
 
 // Names the calling thread (top, perf and per-thread CPU figures show it); at most 15 chars.
@@ -200,6 +197,12 @@ void StreamProcessor::handle_batch(Worker& w, std::vector<bus::Message>& batch) 
   for (const auto& m : batch)
     w.pipeline->process(m, w.out);
   w.pipeline->flush_metrics();
+  // One batch in flight per worker: its processing overlapped the previous batch's
+  // acknowledgement, and its outputs leave once that one is in. librdkafka 2.0's idempotent
+  // producer sends one request per partition at a time, and its broker thread spins (poll with
+  // no timeout) while records wait behind one: sending earlier only burns a core.
+  while (!w.pending.empty())
+    settle(w, kAckWait);
   Pending p;
   p.outputs = static_cast<int64_t>(w.out.size());
   p.done.sent = send_outputs(w, w.out);
@@ -211,9 +214,6 @@ void StreamProcessor::handle_batch(Worker& w, std::vector<bus::Message>& batch) 
     ++p.done.messages.back().second;
   }
   w.pending.push_back(std::move(p));
-  settle(w, Millis(0));
-  while (w.pending.size() > kMaxPending)
-    settle(w, kAckWait);
 }
 
 // Hands the pending batches whose outputs are acknowledged to the poller, oldest first, so a
