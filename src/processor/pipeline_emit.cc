@@ -1,6 +1,7 @@
 // Pipeline outputs: curated readings (with gap fills), hourly aggregates and AQI.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "model/codec.h"
 #include "processor/pipeline_impl.h"
@@ -18,11 +19,44 @@ bool is_aggregated(const Measurement& m) {
 // broker's time-based retention would otherwise delete backfilled history as soon as it is
 // written. It is still deterministic (a replay of the same raw messages stamps the same times).
 void Pipeline::Impl::emit_reading(const Reading& r, size_t station, Output& out) {
+  const std::string& head = reading_head(r, station);
   out.add(bus::Topic::curated, station, stations[station].id, raw_appended,
           [&](std::string& payload) {
             if (payload.empty()) payload.reserve(320 + r.measurements.size() * 48);
-            encode_reading(r, payload);
+            payload.append(head);
+            encode_reading_tail(r, payload);
           });
+}
+
+namespace {
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+}  // namespace
+
+// encode_reading_head(r) of the station with index `station` (whose id r carries).
+const std::string& Pipeline::Impl::reading_head(const Reading& r, size_t station) {
+  if (reading_heads.size() <= station) reading_heads.resize(stations.size());
+  ReadingHead& h = reading_heads[station];
+  const StationRef& s = r.station;
+  if (!h.bytes.empty() && h.source == r.source.get() && h.name == s.name &&
+      h.provider_id == s.provider_id && same_bits(h.lat, s.lat) && same_bits(h.lon, s.lon)) {
+    return h.bytes;
+  }
+  h.source = r.source.get();
+  h.name = s.name;
+  h.provider_id = s.provider_id;
+  h.lat = s.lat;
+  h.lon = s.lon;
+  h.bytes.clear();
+  encode_reading_head(r, h.bytes);
+  return h.bytes;
+}
+
+const std::string& Pipeline::Impl::aggregate_head(StationState& st) {
+  if (st.aggregate_head.empty())
+    encode_aggregate_head(sources[st.source].name, stations[st.station].id, st.aggregate_head);
+  return st.aggregate_head;
 }
 
 // Gap fills become curated readings of their own, one per fill time, before the reading itself.
@@ -119,7 +153,10 @@ void Pipeline::Impl::emit_aggregate(StationState& st, Metric metric,
   const bool partial = st.warm_from_ms != INT64_MIN && b.hour_ms < st.warm_from_ms;
   if (!partial) {
     out.add(bus::Topic::aggregates, st.station, station_id, raw_appended,
-            [&](std::string& payload) { encode_aggregate(a, payload); });
+            [&](std::string& payload) {
+              payload.append(aggregate_head(st));
+              encode_aggregate_tail(a, payload);
+            });
   }
   if (metric_info(metric).kind != MetricKind::pollutant) return;
 #if ENVMON_HAVE_AQI
@@ -168,7 +205,10 @@ void Pipeline::Impl::emit_aqi([[maybe_unused]] StationState& st, [[maybe_unused]
     a.revision = revision;
     a.dominant = std::string(metric_id(r.dominant));
     out.add(bus::Topic::aggregates, st.station, sc.id, raw_appended,
-            [&](std::string& payload) { encode_aggregate(a, payload); });
+            [&](std::string& payload) {
+              payload.append(aggregate_head(st));
+              encode_aggregate_tail(a, payload);
+            });
 
     fill_reading.source = a.source;
     fill_reading.station = StationRef{StationId(sc.id), sc.name, sc.lat, sc.lon};

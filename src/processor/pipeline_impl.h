@@ -36,6 +36,8 @@ struct Pipeline::Impl {
 
   // pipeline_emit.cc
   void emit_reading(const Reading& r, size_t station, Output& out);
+  const std::string& reading_head(const Reading& r, size_t station);
+  const std::string& aggregate_head(StationState& st);
   void emit_fills(const Reading& r, size_t station, Output& out);
   void aggregate(StationState& st, SourceState& src, Output& out);
   void advance_watermark(SourceState& src, int32_t partition, int64_t observed_ms, Output& out);
@@ -53,6 +55,7 @@ struct Pipeline::Impl {
   std::vector<SourceState> sources;
   IndexMap source_index;
   std::vector<std::unique_ptr<StationState>> states;
+  std::vector<ReadingHead> reading_heads;  // by station index
 
   // Scratch reused across messages (no per-measurement allocation on the hot path).
   Reading reading;

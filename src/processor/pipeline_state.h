@@ -39,6 +39,15 @@ struct StationState {
 #endif
   std::map<int64_t, int32_t> aqi_revision;  // hour -> next revision to emit
   int64_t aqi_last_hour = INT64_MIN;
+  std::string aggregate_head;  // its aggregates' encoded head (source and station), once
+};
+
+// A station's curated readings begin with the same bytes (source and station block) as long as
+// those fields do not change: encoded once, checked per reading.
+struct ReadingHead {
+  std::string source, name, provider_id;
+  double lat = 0, lon = 0;  // compared bit for bit: the bytes depend on the exact value
+  std::string bytes;        // empty: not encoded yet
 };
 
 // Event-time progress of one source in one bus partition. Watermarks are per partition (as in

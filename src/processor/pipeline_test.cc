@@ -88,6 +88,31 @@ TEST_F(PipelineTest, FramedOutputEqualsPackedMessages) {
   }
 }
 
+// Curated heads (source and station block) are encoded once per station and reused while those
+// fields stay the same: a reading whose source, name or coordinates differ gets its own.
+TEST_F(PipelineTest, CachedReadingHeadsFollowTheReadingsFields) {
+  auto p = make();
+  Output out;
+  for (int i = 0; i < 12; ++i) {
+    const auto t = format_rfc3339(from_unix_ms(1'767'225'600'000 + int64_t{i} * 300'000));
+    auto m = raw_reading("delhi", t, {{"pm25", 40 + i}}, i % 3 == 0 ? "owm" : "sim");
+    if (i % 4 == 1) {  // a station block with its own name and coordinates
+      const std::string block = R"("station":{"id":"delhi"})";
+      m.payload.replace(m.payload.find(block), block.size(),
+                        R"("station":{"id":"delhi","name":"Delhi )" + std::to_string(i) +
+                            R"(","lat":28.6)" + std::to_string(i) + R"(,"lon":77.2})");
+    }
+    p.process(m, out);
+  }
+  ASSERT_FALSE(out.curated.empty());
+  for (const auto& c : out.curated) {
+    auto r = decode_reading(c.payload);
+    ASSERT_TRUE(r.ok()) << c.payload;
+    EXPECT_EQ(encode_reading(*r), c.payload);
+  }
+  EXPECT_TRUE(out.dead_letters.empty());
+}
+
 TEST_F(PipelineTest, ReplayIsByteIdentical) {
   auto a = make();
   auto b = make();

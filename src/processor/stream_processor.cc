@@ -327,8 +327,11 @@ bool StreamProcessor::idle() {
 void StreamProcessor::dispatch(std::vector<bus::Message>& batch) {
   const size_t n = workers_.size();
   std::vector<std::vector<bus::Message>> parts(n);
+  for (auto& p : parts)
+    p.reserve(batch.size() / n + 1);
+  int32_t last = -1;  // a poll returns runs of one partition: one set lookup per run
   for (auto& m : batch) {
-    owned_.insert(m.partition);
+    if (m.partition != last) owned_.insert(last = m.partition);
     parts[static_cast<size_t>(m.partition) % n].push_back(std::move(m));
   }
   for (size_t i = 0; i < n; ++i) {

@@ -122,6 +122,8 @@ class KafkaConsumer final : public Consumer {
   // Touched only by the polling thread (rebalances are served inside poll and close).
   std::map<TopicPartition, int64_t> replay_until_;  // rebuild in progress: replay below this
   std::map<TopicPartition, int64_t> last_append_ms_;
+  int64_t* last_append_ = nullptr;  // the entry of the last record's partition (map nodes stay)
+  TopicPartition last_append_tp_{Topic::raw, -1};
   std::vector<TopicPartition> revoked_in_poll_;
   // A fatal consumer error, returned by every later poll: the records fetched with it are
   // dropped, so a caller must never get (and commit) records after them.

@@ -138,7 +138,12 @@ Result<std::optional<Message>> KafkaConsumer::accept(MessagePtr record) {
   if (record->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     Message m = decode_record(state_, *record);
     const TopicPartition tp{m.topic, m.partition};
-    last_append_ms_[tp] = to_unix_ms(m.timestamp);
+    // Runs of one partition: the map is searched once per run.
+    if (last_append_ == nullptr || last_append_tp_ != tp) {
+      last_append_ = &last_append_ms_[tp];
+      last_append_tp_ = tp;
+    }
+    *last_append_ = to_unix_ms(m.timestamp);
     if (!replay_until_.empty()) {
       // Below the committed offset during a rebuild: the previous owner already emitted it.
       if (auto it = replay_until_.find(tp); it != replay_until_.end()) {

@@ -177,6 +177,7 @@ void KafkaConsumer::forget(const rd_kafka_topic_partition_list_t* parts) {
     replay_until_.erase(tp);
     last_append_ms_.erase(tp);
   }
+  last_append_ = nullptr;  // its entry may be gone
   revoked_in_poll_.insert(revoked_in_poll_.end(), gone.begin(), gone.end());
   std::lock_guard lock(revoked_mutex_);
   revoked_.insert(revoked_.end(), gone.begin(), gone.end());
