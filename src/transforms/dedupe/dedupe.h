@@ -20,8 +20,9 @@ enum class DedupeVerdict { fresh, duplicate, conflict };
 // window behind its newest point. Points arrive mostly in order: a point newer than everything
 // seen is fresh without a lookup and is appended; only late points binary-search. Points that
 // fell out of the window are dropped in bulk when the buffer has doubled, not one per call, so
-// the in-order path touches only this object and the buffer's tail (the state of hundreds of
-// series does not fit in the CPU caches, and a per-call eviction read a cold line each time).
+// the in-order path touches only this object and the buffer's tail, whose next line it
+// prefetches (the state of hundreds of series does not fit in the CPU caches: a per-call
+// eviction read a cold line each time, and the append waited for its line).
 class DedupeSeries {
  public:
   // `value` is the normalised value; NaN equals NaN. A point older than the window cannot be
@@ -33,6 +34,7 @@ class DedupeSeries {
 
  private:
   void drop_outside_window();
+  void prefetch_tail() const;
 
   std::vector<std::pair<int64_t, double>> points_;  // sorted by time; may start with stale points
   int64_t newest_ms_ = INT64_MIN;
