@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #ifdef __SSE2__
@@ -27,7 +28,7 @@ namespace {
 // Upper bounds of what the writers below print.
 constexpr size_t kNumberMax = 32;  // to_chars' shortest double is at most 24 chars
 constexpr size_t kIntMax = 24;
-constexpr size_t kPrefixMax = 32;  // the precomputed per-metric and per-flag strings
+constexpr size_t kPrefixMax = 48;  // the precomputed per-metric and per-flag strings
 size_t string_max(std::string_view s) { return 2 + 6 * s.size(); }
 
 char* scratch(size_t bound) {
@@ -46,12 +47,16 @@ char* put(char* p, const char (&literal)[N]) {
   return p + N - 1;
 }
 
-// A string of at most kPrefixMax - 1 chars stored in a fixed block: copying the whole block is
-// two vector moves where a memcpy of the exact length is a call.
+// A string of at most kPrefixMax chars stored in a fixed block: copying the whole block is
+// a few vector moves where a memcpy of the exact length is a call.
 struct Prefix {
   std::array<char, kPrefixMax> text{};
   size_t size = 0;
-  explicit Prefix(std::string_view s) : size(s.size()) { std::memcpy(text.data(), s.data(), s.size()); }
+  explicit Prefix(std::string_view s) : size(s.size()) {
+    // A broken invariant (a metric id or flag name grew past the block), not an input error.
+    if (s.size() > kPrefixMax) throw std::logic_error("codec: prefix too long: " + std::string(s));
+    std::memcpy(text.data(), s.data(), s.size());
+  }
   char* put(char* p) const {
     std::memcpy(p, text.data(), kPrefixMax);
     return p + size;
@@ -66,8 +71,15 @@ std::vector<Prefix> metric_prefixes(std::string_view before, std::string_view af
     out.emplace_back(std::string(before) + std::string(info.id) + std::string(after));
   return out;
 }
-const std::vector<Prefix> kMeasurementPrefix = metric_prefixes("\"", "\":{\"value\":");
-const std::vector<Prefix> kAggregatePrefix = metric_prefixes("", "\",\"bucket_start\":\"");
+// Function-local statics: safe to use from other translation units' static initialisers.
+const Prefix& measurement_prefix(Metric m) {
+  static const std::vector<Prefix> prefixes = metric_prefixes("\"", "\":{\"value\":");
+  return prefixes[static_cast<size_t>(m)];
+}
+const Prefix& aggregate_prefix(Metric m) {
+  static const std::vector<Prefix> prefixes = metric_prefixes("", "\",\"bucket_start\":\"");
+  return prefixes[static_cast<size_t>(m)];
+}
 
 // "\"spike\"" per flag bit (bits without a name print as flag_name does: "none").
 std::vector<Prefix> quoted_flag_names() {
@@ -76,7 +88,10 @@ std::vector<Prefix> quoted_flag_names() {
     out.emplace_back("\"" + std::string(flag_name(static_cast<Flag>(1u << bit))) + "\"");
   return out;
 }
-const std::vector<Prefix> kQuotedFlag = quoted_flag_names();
+const Prefix& quoted_flag(unsigned bit) {
+  static const std::vector<Prefix> names = quoted_flag_names();
+  return names[bit];
+}
 
 constexpr char kTwoDigits[] =
     "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
@@ -271,14 +286,14 @@ char* put_flags(char* p, FlagSet flags) {
     if ((flags & (1u << bit)) == 0) continue;
     if (!first) *p++ = ',';
     first = false;
-    p = kQuotedFlag[bit].put(p);
+    p = quoted_flag(bit).put(p);
   }
   *p++ = ']';
   return p;
 }
 
 char* put_measurement(char* p, const Measurement& m) {
-  p = kMeasurementPrefix[static_cast<size_t>(m.metric)].put(p);
+  p = measurement_prefix(m.metric).put(p);
   p = put_number(p, m.value);
   if (!std::isnan(m.raw)) p = put_field(p, ",\"raw\":", m.raw);
   if (!m.unit.empty()) p = put_field(p, ",\"unit\":", m.unit);
@@ -356,7 +371,7 @@ void encode_aggregate_head(std::string_view source, std::string_view station, st
 void encode_aggregate_tail(const Aggregate& a, std::string& out) {
   char* const begin =
       scratch(128 + kPrefixMax + kRfc3339MaxChars + 3 * kNumberMax + 3 * kIntMax + string_max(a.dominant));
-  char* p = kAggregatePrefix[static_cast<size_t>(a.metric)].put(begin);
+  char* p = aggregate_prefix(a.metric).put(begin);
   p = write_rfc3339(p, a.bucket_start);
   p = put_field(p, "\",\"bucket_secs\":", int64_t{a.bucket.count()});
   p = put_field(p, ",\"mean\":", a.mean);
