@@ -129,6 +129,9 @@ struct TopicStats {
 enum class ProducerDelivery { idempotent, ordered };
 struct ProducerOptions {
   ProducerDelivery delivery = ProducerDelivery::idempotent;
+  // How long records wait to fill a request, instead of the bus's setting (Kafka: linger.ms),
+  // for a caller that sends its records in bursts (the processor's workers). Ignored by memory.
+  std::optional<int64_t> linger_ms;
 };
 
 struct ConsumerOptions {

@@ -34,9 +34,11 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
     s.integer("workers", &RuntimeConfig::workers, 2, "threads", 1, 256,
               "Worker threads; worker p % workers owns raw partition p's per-station state (the "
               "process is one member of consumer group 'processor')")
-        .integer(
-            "poll_batch", &RuntimeConfig::poll_batch, 4096, "messages", 1, 100000,
-            "Raw messages per poll; offsets are committed per batch after its outputs are sent")
+        .integer("poll_batch", &RuntimeConfig::poll_batch, 2048, "messages", 1, 100000,
+                 "Raw messages per poll; offsets are committed per batch after its outputs are "
+                 "acknowledged. A worker's share of a batch should make at most one Kafka request "
+                 "per output partition (under bus.kafka.batch_size_bytes): librdkafka 2.0's "
+                 "idempotent producer sends one at a time and spins while records wait")
         .integer("poll_timeout_ms", &RuntimeConfig::poll_timeout_ms, 100, "ms", 1, 60000,
                  "How long a poll waits for the first message")
         .integer("send_timeout_ms", &RuntimeConfig::send_timeout_ms, 1000, "ms", 1, 600000,
@@ -64,7 +66,11 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
                       {"ordered", OutputDelivery::ordered}},
                      "Output producers: idempotent (a retried send is stored once) or ordered "
                      "(no idempotence, one request in flight: a retried send may be stored "
-                     "twice, absorbed by the idempotent sinks; less client CPU on Kafka)");
+                     "twice, absorbed by the idempotent sinks; less client CPU on Kafka)")
+        .integer("output_linger_ms", &RuntimeConfig::output_linger_ms, 1, "ms", 0, 900,
+                 "How long the output producers wait to fill a request (bus.kafka.linger_ms for "
+                 "the workers' producers): a worker sends a batch's outputs at once and the next "
+                 "batch only after they are acknowledged, so waiting longer only adds latency");
     return s;
   }();
   return schema;

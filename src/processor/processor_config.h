@@ -25,7 +25,7 @@ enum class OutputDelivery { idempotent, ordered };
 
 struct RuntimeConfig {
   int64_t workers = 2;
-  int64_t poll_batch = 4096;
+  int64_t poll_batch = 2048;
   int64_t poll_timeout_ms = 100;
   int64_t send_timeout_ms = 1000;
   int64_t rebuild_window_secs = 93600;
@@ -33,6 +33,7 @@ struct RuntimeConfig {
   OutputFraming output_framing = OutputFraming::batch;
   int64_t output_batch_max_bytes = 262144;
   OutputDelivery output_delivery = OutputDelivery::idempotent;
+  int64_t output_linger_ms = 1;
 };
 const config::Schema<RuntimeConfig>& runtime_schema();
 

@@ -86,6 +86,15 @@ TEST(ProcessorConfig, OutputDeliveryIsIdempotentUnlessOrderedIsAskedFor) {
       << bad.error().message();
 }
 
+TEST(ProcessorConfig, OutputLingerIsShortAndBounded) {
+  EXPECT_EQ(parse("version: 1\n")->runtime.output_linger_ms, 1);
+  EXPECT_EQ(parse("processor: {output_linger_ms: 20}\n")->runtime.output_linger_ms, 20);
+  auto bad = parse("processor: {output_linger_ms: 5000}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("output_linger_ms"), std::string::npos)
+      << bad.error().message();
+}
+
 TEST(ProcessorConfig, SchemaDocsListEveryKey) {
   size_t keys = 0;
   for (const auto& doc : processor_schema_docs())

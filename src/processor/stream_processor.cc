@@ -90,9 +90,12 @@ Status StreamProcessor::start() {
   for (int i = 0; i < cfg_.runtime.workers; ++i) {
     auto w = std::make_unique<Worker>();
     w->index = i;
-    auto producer = bus_.producer({cfg_.runtime.output_delivery == OutputDelivery::ordered
-                                       ? bus::ProducerDelivery::ordered
-                                       : bus::ProducerDelivery::idempotent});
+    bus::ProducerOptions producer_options;
+    producer_options.delivery = cfg_.runtime.output_delivery == OutputDelivery::ordered
+                                    ? bus::ProducerDelivery::ordered
+                                    : bus::ProducerDelivery::idempotent;
+    producer_options.linger_ms = cfg_.runtime.output_linger_ms;
+    auto producer = bus_.producer(producer_options);
     if (!producer.ok())
       return producer.error().with_context("processor worker " + std::to_string(i));
     w->producer = std::move(*producer);

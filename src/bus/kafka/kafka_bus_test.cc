@@ -110,7 +110,7 @@ TEST_F(KafkaBusTest, CreatesTopicsWithPartitionsAndLeavesExistingOnes) {
 TEST_F(KafkaBusTest, OrderedProducerKeepsKeyOrder) {
   auto bus = open();
   ASSERT_TRUE(bus);
-  auto prod = *bus->producer({ProducerDelivery::ordered});
+  auto prod = *bus->producer({ProducerDelivery::ordered, std::nullopt});
   std::vector<Message> sent;
   for (int i = 0; i < 300; ++i)
     sent.push_back(msg(std::string(1, static_cast<char>('a' + i % 3)), std::to_string(i)));
