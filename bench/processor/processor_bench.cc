@@ -138,7 +138,8 @@ RawData make_kafka_data(int64_t ticks) {
 
 int main(int argc, char** argv) {
   const Options opts = parse_options(argc, argv);
-  const RawData data = opts.kafka_profile ? make_kafka_data(opts.ticks) : make_default_data(opts.ticks);
+  const RawData data =
+      opts.kafka_profile ? make_kafka_data(opts.ticks) : make_default_data(opts.ticks);
   const auto& app = data.app;
   const auto& raw = data.raw;
   const size_t measurements = data.measurements;

@@ -61,8 +61,10 @@ namespace {
 
 // "00".."99": two digits per table lookup instead of a division and a remainder each.
 constexpr char kTwoDigits[] =
-    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
 
 char* put2(char* p, unsigned v) {
   std::memcpy(p, kTwoDigits + 2 * v, 2);
@@ -87,7 +89,8 @@ char* put_date(char* p, int64_t days) {
       *p++ = '-';
       return put2(p, c.day);
     }
-    char* q = put2(put2(cache.text, static_cast<unsigned>(c.year / 100)), static_cast<unsigned>(c.year % 100));
+    char* q = put2(cache.text, static_cast<unsigned>(c.year / 100));
+    q = put2(q, static_cast<unsigned>(c.year % 100));
     *q++ = '-';
     q = put2(q, c.month);
     *q++ = '-';
@@ -192,8 +195,9 @@ Result<Timestamp> parse_rfc3339(std::string_view s) {
     return bad_time(s, "missing UTC offset ('Z' or +HH:MM)");
   }
   if (pos != s.size()) return bad_time(s, "trailing characters");
-  const int64_t days =
-      known_day ? last.days : days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const int64_t days = known_day ? last.days
+                                 : days_from_civil(y, static_cast<unsigned>(mo),
+                                                   static_cast<unsigned>(d));
   if (!known_day) {
     std::memcpy(last.text, s.data(), sizeof(last.text));
     last.days = days;

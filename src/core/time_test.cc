@@ -17,17 +17,20 @@ TEST(TimeTest, FormatsUtcWithZ) {
 // print what the calendar arithmetic says.
 TEST(TimeTest, FormatsLikeTheCalendarForAnyTime) {
   std::mt19937_64 rng(3);
-  std::uniform_int_distribution<int64_t> ms(-62'000'000'000'000, 253'402'300'799'999);  // years 5..9999
+  // Years 5 to 9999.
+  std::uniform_int_distribution<int64_t> ms(-62'000'000'000'000, 253'402'300'799'999);
   for (int i = 0; i < 100'000; ++i) {
     const int64_t t = i % 3 == 0 ? ms(rng) : 1'767'225'600'000 + (i % 7) * 86'400'000 + i * 1001;
     const int64_t days = (t >= 0 ? t : t - 86'399'999) / 86'400'000;
     const int64_t rem = t - days * 86'400'000;
     const CivilDate c = civil_from_days(days);
     char expected[64];
-    int n = std::snprintf(expected, sizeof(expected), "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month,
-                          c.day, static_cast<int>(rem / 3'600'000), static_cast<int>(rem / 60'000 % 60),
-                          static_cast<int>(rem / 1000 % 60));
-    if (rem % 1000 != 0) n += std::snprintf(expected + n, sizeof(expected) - n, ".%03d", static_cast<int>(rem % 1000));
+    const auto secs = static_cast<int>(rem / 1000);
+    int n = std::snprintf(expected, sizeof(expected), "%04d-%02u-%02uT%02d:%02d:%02d", c.year,
+                          c.month, c.day, secs / 3600, secs / 60 % 60, secs % 60);
+    if (rem % 1000 != 0) {
+      n += std::snprintf(expected + n, sizeof(expected) - n, ".%03d", static_cast<int>(rem % 1000));
+    }
     std::snprintf(expected + n, sizeof(expected) - n, "Z");
     ASSERT_EQ(format_rfc3339(from_unix_ms(t)), expected) << t;
     auto back = parse_rfc3339(format_rfc3339(from_unix_ms(t)));
@@ -63,7 +66,8 @@ TEST(TimeTest, RejectsMalformedWithReason) {
 TEST(TimeTest, RejectsMalformedTimesOfAnAlreadySeenDay) {
   ASSERT_TRUE(parse_rfc3339("2023-02-28T00:00:00Z").ok());
   for (const char* bad : {"2023-02-28T24:00:00Z", "2023-02-28X00:00:00Z", "2023-02-28T00:00Z",
-                          "2023-02-28T00:00:00", "2023-02-28T00:00:00+5:30", "2023-02-28T00:00:00Zz"}) {
+                          "2023-02-28T00:00:00", "2023-02-28T00:00:00+5:30",
+                          "2023-02-28T00:00:00Zz"}) {
     auto t = parse_rfc3339(bad);
     EXPECT_FALSE(t.ok()) << bad;
   }

@@ -81,7 +81,8 @@ constexpr double kExactPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
 
 class CanonicalReader {
  public:
-  explicit CanonicalReader(std::string_view json) : p_(json.data()), end_(json.data() + json.size()) {}
+  explicit CanonicalReader(std::string_view json)
+      : p_(json.data()), end_(json.data() + json.size()) {}
 
   bool at_end() const { return p_ == end_; }
 

@@ -75,7 +75,8 @@ std::string_view type_name(od::json_type t) {
 Error number_error(od::value& v, const Path& path) {
   od::json_type t;
   if (v.type().get(t)) return field_error(path, "malformed value");
-  if (t != od::json_type::number) return field_error(path, "expected a number, got " + std::string(type_name(t)));
+  if (t != od::json_type::number)
+    return field_error(path, "expected a number, got " + std::string(type_name(t)));
   return field_error(path, "malformed number");
 }
 
@@ -137,7 +138,8 @@ Result<std::string_view> get_string(od::value& v, const Path& path) {
   if (error != simdjson::INCORRECT_TYPE) return field_error(path, "malformed string");
   od::json_type t;
   if (v.type().get(t)) return field_error(path, "malformed value");
-  if (t != od::json_type::string) return field_error(path, "expected a string, got " + std::string(type_name(t)));
+  if (t != od::json_type::string)
+    return field_error(path, "expected a string, got " + std::string(type_name(t)));
   return field_error(path, "malformed string");
 }
 

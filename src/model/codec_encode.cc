@@ -94,8 +94,10 @@ const Prefix& quoted_flag(unsigned bit) {
 }
 
 constexpr char kTwoDigits[] =
-    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
 
 constexpr uint64_t kPow10[] = {1,           10,           100,           1'000,
                                10'000,      100'000,      1'000'000,     10'000'000,
@@ -151,8 +153,8 @@ char* put_string(char* p, std::string_view s) {
 #ifdef __SSE2__
   for (; i + 16 <= s.size(); i += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i control = _mm_cmpeq_epi8(_mm_and_si128(chunk, _mm_set1_epi8(static_cast<char>(0xE0))),
-                                           _mm_setzero_si128());  // c < 0x20
+    const __m128i high3 = _mm_and_si128(chunk, _mm_set1_epi8(static_cast<char>(0xE0)));
+    const __m128i control = _mm_cmpeq_epi8(high3, _mm_setzero_si128());  // c < 0x20
     const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"')),
                                          _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\')));
     if (_mm_movemask_epi8(_mm_or_si128(control, special)) != 0) break;  // the loop below escapes
@@ -369,8 +371,8 @@ void encode_aggregate_head(std::string_view source, std::string_view station, st
 }
 
 void encode_aggregate_tail(const Aggregate& a, std::string& out) {
-  char* const begin =
-      scratch(128 + kPrefixMax + kRfc3339MaxChars + 3 * kNumberMax + 3 * kIntMax + string_max(a.dominant));
+  char* const begin = scratch(128 + kPrefixMax + kRfc3339MaxChars + 3 * kNumberMax +
+                              3 * kIntMax + string_max(a.dominant));
   char* p = aggregate_prefix(a.metric).put(begin);
   p = write_rfc3339(p, a.bucket_start);
   p = put_field(p, "\",\"bucket_secs\":", int64_t{a.bucket.count()});

@@ -66,12 +66,15 @@ Reading sample_reading() {
     r.measurements.push_back({m, v, raw, std::move(unit), flags});
   };
   add(Metric::temperature, 21.5, std::nan(""), "", 0);
-  add(Metric::pm25, std::nan(""), 812, "", static_cast<FlagSet>(Flag::spike) | static_cast<FlagSet>(Flag::out_of_bounds));
+  const auto flags = [](Flag a, Flag b) {
+    return static_cast<FlagSet>(static_cast<FlagSet>(a) | static_cast<FlagSet>(b));
+  };
+  add(Metric::pm25, std::nan(""), 812, "", flags(Flag::spike, Flag::out_of_bounds));
   add(Metric::wind_speed, 3.3333333333333335, 12, "km/h", static_cast<FlagSet>(Flag::converted));
   add(Metric::humidity, 1e-7, std::nan(""), "", static_cast<FlagSet>(Flag::interpolated));
   add(Metric::pressure, -1013.25, std::nan(""), "", 0);
   add(Metric::co, 123000, std::nan(""), "ug/m3", 0);
-  add(Metric::aqi_us_pm25, 0.000125, std::nan(""), "", static_cast<FlagSet>(Flag::derived) | static_cast<FlagSet>(Flag::clock_skew));
+  add(Metric::aqi_us_pm25, 0.000125, std::nan(""), "", flags(Flag::derived, Flag::clock_skew));
   r.enrichment = Enrichment{"south-asia", "Asia/Kolkata", 19800, "2026-01-01T05:30:00.123+05:30"};
   return r;
 }
@@ -113,10 +116,12 @@ std::string decoded(std::string_view json) {
 TEST(CodecTest, FastPathDecodesLikeTheFullDecoder) {
   const std::string base =
       R"({"v":1,"source":"sim","station":{"id":"sao-paulo","name":"São Paulo","lat":-23.5505,)"
-      R"("lon":-46.6333},"observed_at":"2026-01-01T00:00:00Z","ingested_at":"2026-01-01T00:00:02Z",)"
-      R"("measurements":{"temperature":{"value":NUM},"pm25":{"value":null}},"region":"south-america",)"
-      R"("timezone":"America/Sao_Paulo","utc_offset_secs":-10800,"local_time":"2025-12-31T21:00:00-03:00"})";
-  for (const char* num : {"24.73", "-0", "0", "1e22", "1e23", "9007199254740993", "4.35e-22", "5e-324",
+      R"("lon":-46.6333},"observed_at":"2026-01-01T00:00:00Z",)"
+      R"("ingested_at":"2026-01-01T00:00:02Z","measurements":{"temperature":{"value":NUM},)"
+      R"("pm25":{"value":null}},"region":"south-america","timezone":"America/Sao_Paulo",)"
+      R"("utc_offset_secs":-10800,"local_time":"2025-12-31T21:00:00-03:00"})";
+  for (const char* num : {"24.73", "-0", "0", "1e22", "1e23", "9007199254740993", "4.35e-22",
+                          "5e-324",
                           "1234567890123456789", "0.000000000000000000012", "12345678901234567890",
                           "1.5E+2", "1e999", "01", "1.", ".5", "+1", "-", "1e", "\"1\"", "[1]"}) {
     std::string json = base;
@@ -124,7 +129,8 @@ TEST(CodecTest, FastPathDecodesLikeTheFullDecoder) {
     SCOPED_TRACE(json);
     EXPECT_EQ(decoded(json), decoded(spaced(json)));
   }
-  for (const char* name : {"plain", "caf\xc3\xa9", "\xc3", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf",
+  for (const char* name : {"plain", "caf\xc3\xa9", "\xc3", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                           "\xc0\xaf",
                            "\xf0\x9f\x98\x80", "tab\there", "esc\\\"aped"}) {
     std::string json = base;
     json.replace(json.find("São Paulo"), std::string_view("São Paulo").size(), name);
@@ -135,7 +141,7 @@ TEST(CodecTest, FastPathDecodesLikeTheFullDecoder) {
   std::string canonical = base;
   canonical.replace(canonical.find("NUM"), 3, "24.73");
   Reading r;
-  EXPECT_TRUE(codec_internal::decode_canonical_reading(canonical, r)) << "the fast path was not taken";
+  EXPECT_TRUE(codec_internal::decode_canonical_reading(canonical, r)) << "fast path not taken";
   Reading other;
   EXPECT_FALSE(codec_internal::decode_canonical_reading(spaced(canonical), other));
 }
