@@ -24,7 +24,7 @@ using envmon::bench_kafka::Options;
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: envmon_bench_kafka [--bootstrap HOST:PORT] [--readings N] [--prefix P]\n"
-               "         [--workers N] [--poll-batch N] [--latency-rate R] [--latency-secs S] "
+               "         [--workers N] [--poll-batch N] [--commit-interval-ms N] [--latency-rate R] [--latency-secs S] "
                "[--no-latency]\n"
                "         [--aggregates-csv PATH] [--broker-pid PID] [--kafka key=value]...\n"
                "         [--stations N (multiple of 16, default 64)] [--stations-yaml PATH]\n"
@@ -56,6 +56,8 @@ Options parse_options(int argc, char** argv) {
       o.workers = std::stoll(v);
     else if (a == "--poll-batch")
       o.poll_batch = std::stoll(v);
+    else if (a == "--commit-interval-ms")
+      o.commit_interval_ms = std::stoll(v);
     else if (a == "--latency-rate")
       o.latency_rate = std::stod(v);
     else if (a == "--latency-secs")

@@ -33,6 +33,7 @@ processor::ProcessorConfig processor_config(const config::AppConfig& app, const 
   }
   cfg->runtime.workers = opts.workers;
   if (opts.poll_batch > 0) cfg->runtime.poll_batch = opts.poll_batch;
+  if (opts.commit_interval_ms >= 0) cfg->runtime.commit_interval_ms = opts.commit_interval_ms;
   return *cfg;
 }
 

@@ -18,7 +18,8 @@ struct Options {
   std::string prefix;                       // default "bench<pid>."
   std::vector<std::string> kafka_settings;  // extra bus.kafka keys, "key=value"
   int64_t workers = 2;
-  int64_t poll_batch = 0;        // 0: the processor's default (512)
+  int64_t poll_batch = 0;        // 0: the processor's default
+  int64_t commit_interval_ms = -1;  // < 0: the processor's default
   double latency_rate = 20'000;  // offered load of phase c, readings/s
   double latency_secs = 10;
   std::string aggregates_csv;  // phase d output; empty = skip phase d

@@ -39,6 +39,9 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
                  "acknowledged. A worker's share of a batch should make at most one Kafka request "
                  "per output partition (under bus.kafka.batch_size_bytes): librdkafka 2.0's "
                  "idempotent producer sends one at a time and spins while records wait")
+        .integer("commit_interval_ms", &RuntimeConfig::commit_interval_ms, 50, "ms", 0, 60000,
+                 "Batches whose outputs are acknowledged are committed together at most this "
+                 "often (0: after each batch); a crash re-reads at most this much more")
         .integer("poll_timeout_ms", &RuntimeConfig::poll_timeout_ms, 100, "ms", 1, 60000,
                  "How long a poll waits for the first message")
         .integer("send_timeout_ms", &RuntimeConfig::send_timeout_ms, 1000, "ms", 1, 600000,

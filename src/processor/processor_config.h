@@ -34,6 +34,7 @@ struct RuntimeConfig {
   int64_t output_batch_max_bytes = 262144;
   OutputDelivery output_delivery = OutputDelivery::idempotent;
   int64_t output_linger_ms = 1;
+  int64_t commit_interval_ms = 50;
 };
 const config::Schema<RuntimeConfig>& runtime_schema();
 

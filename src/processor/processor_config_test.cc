@@ -89,6 +89,8 @@ TEST(ProcessorConfig, OutputDeliveryIsIdempotentUnlessOrderedIsAskedFor) {
 TEST(ProcessorConfig, OutputLingerIsShortAndBounded) {
   EXPECT_EQ(parse("version: 1\n")->runtime.output_linger_ms, 1);
   EXPECT_EQ(parse("processor: {output_linger_ms: 20}\n")->runtime.output_linger_ms, 20);
+  EXPECT_EQ(parse("version: 1\n")->runtime.commit_interval_ms, 50);
+  EXPECT_FALSE(parse("processor: {commit_interval_ms: -1}\n").ok());
   auto bad = parse("processor: {output_linger_ms: 5000}\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message().find("output_linger_ms"), std::string::npos)

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <iterator>
@@ -351,9 +352,17 @@ std::optional<Error> StreamProcessor::failure() const {
 
 void StreamProcessor::poll_loop() {
   const auto max = static_cast<size_t>(cfg_.runtime.poll_batch);
+  const Millis commit_interval(cfg_.runtime.commit_interval_ms);
+  auto next_commit = std::chrono::steady_clock::now();
   for (;;) {
     const bool stopping = stop_.stop_requested();
-    commit_done();
+    // Finished batches are committed together at most every commit_interval_ms: each commit is
+    // a broker round trip and a write to its offsets log, per poll it cost the broker more than
+    // the records did. A crash then re-reads at most that much more (the sinks are idempotent).
+    if (const auto now = std::chrono::steady_clock::now(); stopping || now >= next_commit) {
+      commit_done();
+      next_commit = now + commit_interval;
+    }
     // While draining, a short poll that finds nothing means no raw lag remains.
     Millis timeout(stopping ? std::min<int64_t>(cfg_.runtime.poll_timeout_ms, 20)
                             : cfg_.runtime.poll_timeout_ms);
