@@ -12,7 +12,10 @@
 namespace envmon::processor {
 namespace {
 
-constexpr size_t kInboxBatches = 2;  // queued batches per worker before the poller waits
+// Queued batches per worker before the poller waits. A poll holds mostly one partition's
+// records, so a poller waiting on one worker's full inbox starves the other: 2 left the workers
+// idle half the time.
+constexpr size_t kInboxBatches = 8;
 constexpr Millis kBusyPoll{5};       // poll wait while completions may arrive (prompt commits)
 constexpr Millis kAckWait{2};  // wait for acknowledgements while the inbox is empty
 

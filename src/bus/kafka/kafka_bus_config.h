@@ -34,6 +34,7 @@ struct KafkaBusConfig {
   int64_t session_timeout_ms = 10000;
   int64_t heartbeat_interval_ms = 1000;
   int64_t max_poll_interval_ms = 300000;
+  int64_t prefetch_messages = 1000000;
   // Start-up and admin calls (topic creation, metadata, committed offsets).
   int64_t admin_timeout_ms = 15000;
 

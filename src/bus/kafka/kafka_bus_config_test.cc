@@ -29,6 +29,8 @@ TEST(KafkaBusConfigTest, ReadsKeys) {
   EXPECT_EQ(cfg->compression, KafkaCompression::zstd);
   EXPECT_EQ(cfg->partitions, 8);
   EXPECT_EQ(cfg->bootstrap_servers, "a:1,b:2");
+  EXPECT_EQ(parse("kafka: {prefetch_messages: 5000}\n")->prefetch_messages, 5000);
+  EXPECT_FALSE(parse("kafka: {prefetch_messages: 0}\n").ok());
 }
 
 TEST(KafkaBusConfigTest, BatchSizeIsCappedAtTheLargestMessage) {

@@ -77,7 +77,8 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::create(BusState& state,
                                 {"partition.assignment.strategy", "cooperative-sticky"},
                                 {"session.timeout.ms", std::to_string(c.session_timeout_ms)},
                                 {"heartbeat.interval.ms", std::to_string(c.heartbeat_interval_ms)},
-                                {"max.poll.interval.ms", std::to_string(c.max_poll_interval_ms)}});
+                                {"max.poll.interval.ms", std::to_string(c.max_poll_interval_ms)},
+                                {"queued.min.messages", std::to_string(c.prefetch_messages)}});
   if (!conf.ok()) return conf.error();
   rd_kafka_conf_set_rebalance_cb(conf->get(), rebalance_callback);
   auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(*conf));
