@@ -24,7 +24,13 @@ Pipeline::Impl::Impl(const ProcessorConfig& c, const config::AppConfig& app,
 }
 
 SourceState& Pipeline::Impl::source_for(std::string_view name) {
-  if (auto it = source_index.find(name); it != source_index.end()) return sources[it->second];
+  // Readings come mostly from one source: compared before hashed.
+  if (last_source < sources.size() && sources[last_source].name == name)
+    return sources[last_source];
+  if (auto it = source_index.find(name); it != source_index.end()) {
+    last_source = it->second;
+    return sources[it->second];
+  }
   SourceState s;
   s.name = std::string(name);
   const auto cfg_it = std::find_if(source_config.begin(), source_config.end(),
@@ -173,7 +179,7 @@ void Pipeline::Impl::process(const bus::Message& raw, Output& out) {
   if (!prepare(raw, station, out)) return;
   last_ingested = reading.ingested_at;
   SourceState& src = source_for(reading.source.get());
-  StationState& st = state_for(src, source_index.find(reading.source.get())->second, station);
+  StationState& st = state_for(src, static_cast<size_t>(&src - sources.data()), station);
   st.partition = raw.partition;
   if (raw.replay && st.warm_from_ms == INT64_MIN) st.warm_from_ms = to_unix_ms(reading.observed_at);
   replaying = raw.replay;

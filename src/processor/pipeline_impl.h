@@ -54,6 +54,7 @@ struct Pipeline::Impl {
   std::vector<config::SourceSection> source_config;
   std::vector<SourceState> sources;
   IndexMap source_index;
+  size_t last_source = SIZE_MAX;  // index of the last source looked up
   std::vector<std::unique_ptr<StationState>> states;
   std::vector<ReadingHead> reading_heads;  // by station index
 
