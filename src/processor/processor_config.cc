@@ -34,7 +34,7 @@ const config::Schema<RuntimeConfig>& runtime_schema() {
     s.integer("workers", &RuntimeConfig::workers, 2, "threads", 1, 256,
               "Worker threads; worker p % workers owns raw partition p's per-station state (the "
               "process is one member of consumer group 'processor')")
-        .integer("poll_batch", &RuntimeConfig::poll_batch, 2048, "messages", 1, 100000,
+        .integer("poll_batch", &RuntimeConfig::poll_batch, 4096, "messages", 1, 100000,
                  "Raw messages per poll; offsets are committed per batch after its outputs are "
                  "acknowledged. A worker's share of a batch should make at most one Kafka request "
                  "per output partition (under bus.kafka.batch_size_bytes): librdkafka 2.0's "

@@ -25,7 +25,7 @@ enum class OutputDelivery { idempotent, ordered };
 
 struct RuntimeConfig {
   int64_t workers = 2;
-  int64_t poll_batch = 2048;
+  int64_t poll_batch = 4096;
   int64_t poll_timeout_ms = 100;
   int64_t send_timeout_ms = 1000;
   int64_t rebuild_window_secs = 93600;

@@ -67,6 +67,11 @@ Result<NewTopicPtr> new_topic(const BusState& state, Topic t) {
   if (auto e = rd_kafka_NewTopic_set_config(topic.get(), "retention.ms", retention_ms.c_str())) {
     return kafka_error(e, "topic " + state.topic_of(t) + " retention.ms");
   }
+  // A batch that does not compress at all must still fit (the broker checks the stored size).
+  const std::string max_message = std::to_string(c.request_max_bytes());
+  if (auto e = rd_kafka_NewTopic_set_config(topic.get(), "max.message.bytes", max_message.c_str())) {
+    return kafka_error(e, "topic " + state.topic_of(t) + " max.message.bytes");
+  }
   return topic;
 }
 

@@ -55,8 +55,10 @@ void add_producer(config::Schema<C>& s) {
                 "Batch compression of the producer")
       .integer("linger_ms", &C::linger_ms, 5, "ms", 0, 900000,
                "How long the producer waits to fill a batch (latency against throughput)")
-      .integer("batch_size_bytes", &C::batch_size_bytes, 1 << 20, "bytes", 1, kMaxInt,
-               "Largest batch the producer sends to one partition")
+      .integer("batch_size_bytes", &C::batch_size_bytes, 4 << 20, "bytes", 1, 256 << 20,
+               "Largest batch of records the producer sends to one partition in one request, "
+               "before compression; topics envmon creates accept batches this large "
+               "(max.message.bytes). Fewer, larger requests cost the broker less per record")
       .integer("message_max_bytes", &C::message_max_bytes, 1 << 20, "bytes", 1000, 1000000000,
                "Largest message the producer accepts; larger ones fail at send")
       .integer("queue_max_messages", &C::queue_max_messages, 100000, "messages", 1, 10000000,
@@ -104,7 +106,6 @@ Result<KafkaBusConfig> parse_kafka_bus_config(const config::Node& node) {
   if (cfg.delivery_timeout_ms <= cfg.linger_ms) {
     return node.child("delivery_timeout_ms").error(Errc::config_bad_value, "must exceed linger_ms");
   }
-  if (cfg.batch_size_bytes > cfg.message_max_bytes) cfg.batch_size_bytes = cfg.message_max_bytes;
   return cfg;
 }
 

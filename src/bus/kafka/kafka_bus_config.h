@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,8 +28,14 @@ struct KafkaBusConfig {
   // Producer.
   KafkaCompression compression = KafkaCompression::lz4;
   int64_t linger_ms = 5;
-  int64_t batch_size_bytes = 1 << 20;
+  int64_t batch_size_bytes = 4 << 20;
   int64_t message_max_bytes = 1 << 20;
+  // librdkafka's message.max.bytes caps single messages and requests alike: requests may be as
+  // large as a batch, so the single-message limit is checked by the producer itself.
+  int64_t request_max_bytes() const {
+    return std::max(message_max_bytes, batch_size_bytes) + kRequestOverheadBytes;
+  }
+  static constexpr int64_t kRequestOverheadBytes = 64 << 10;  // record and request framing
   int64_t queue_max_messages = 100000;
   int64_t delivery_timeout_ms = 300000;
   // Consumer groups.

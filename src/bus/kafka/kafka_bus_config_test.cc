@@ -33,10 +33,14 @@ TEST(KafkaBusConfigTest, ReadsKeys) {
   EXPECT_FALSE(parse("kafka: {prefetch_messages: 0}\n").ok());
 }
 
-TEST(KafkaBusConfigTest, BatchSizeIsCappedAtTheLargestMessage) {
+// A request carries a whole batch, so librdkafka's message.max.bytes (which caps both) follows
+// the larger of the two; single messages are held to message_max_bytes by the producer.
+TEST(KafkaBusConfigTest, RequestsMayBeAsLargeAsABatchWhateverTheMessageLimit) {
   auto cfg = parse("kafka:\n  batch_size_bytes: 5000000\n  message_max_bytes: 100000\n");
   ASSERT_TRUE(cfg.ok());
-  EXPECT_EQ(cfg->batch_size_bytes, 100000);
+  EXPECT_EQ(cfg->batch_size_bytes, 5000000);
+  EXPECT_EQ(cfg->request_max_bytes(), 5000000 + KafkaBusConfig::kRequestOverheadBytes);
+  EXPECT_EQ(parse("kafka: {}\n")->batch_size_bytes, 4 << 20);
 }
 
 struct BadCase {

@@ -334,6 +334,8 @@ TEST_F(KafkaBusTest, OversizedMessageIsRefusedWithoutHarmingTheProducer) {
   Status big = prod->send(msg("k", std::string(20000, 'x')), Millis(100));
   ASSERT_FALSE(big.ok());
   EXPECT_FALSE(big.error().retryable());
+  EXPECT_NE(big.error().message().find("message_max_bytes"), std::string::npos)
+      << big.error().message();
   EXPECT_TRUE(prod->send(msg("k", "small"), Millis(100)).ok());
   EXPECT_TRUE(prod->flush(kWait).ok());
 }

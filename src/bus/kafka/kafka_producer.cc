@@ -62,7 +62,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(BusState& state,
                         {"compression.type", std::string(compression_name(c.compression))},
                         {"linger.ms", std::to_string(options.linger_ms.value_or(c.linger_ms))},
                         {"batch.size", std::to_string(c.batch_size_bytes)},
-                        {"message.max.bytes", std::to_string(c.message_max_bytes)},
+                        {"message.max.bytes", std::to_string(c.request_max_bytes())},
                         {"queue.buffering.max.messages", std::to_string(c.queue_max_messages)},
                         {"message.timeout.ms", std::to_string(c.delivery_timeout_ms)}});
   if (!conf.ok()) return conf.error();
@@ -143,6 +143,13 @@ Status KafkaProducer::produce_once(const Message& m, int32_t partition, Timestam
 Status KafkaProducer::send(const Message& message, Millis timeout) {
   if (state_.closed) return closed_error();
   ENVMON_TRY(tracking_ ? fatal_failure() : take_failure());
+  if (const auto size = static_cast<int64_t>(message.key.size() + message.payload.size());
+      size > state_.config.message_max_bytes) {
+    return Error(Errc::invalid_argument,
+                 "message of " + std::to_string(size) + " bytes refused: over " +
+                     "bus.kafka.message_max_bytes (" +
+                     std::to_string(state_.config.message_max_bytes) + ")");
+  }
   const int32_t partition = partition_for(message.key, state_.partitions_of(message.topic));
   const Timestamp at = message.timestamp != Timestamp{}
                            ? message.timestamp
