@@ -59,9 +59,9 @@ bool frameable(const Message& m) {
 }  // namespace
 
 void pack_batches(std::vector<Message>& in, size_t max_bytes, std::vector<Message>& out) {
-  // Topic + key -> index in `out` of its open record; a handful of stations per batch, so the
-  // map stays small. A record becomes a batch record when a second message joins it.
-  std::unordered_map<std::string, size_t> open;
+  // Topic + key -> the framer's slot; a handful of stations per batch, so the map stays small.
+  std::unordered_map<std::string, size_t> slots;
+  BatchFramer framer(max_bytes);
   std::string id;
   for (Message& m : in) {
     if (!frameable(m)) {
@@ -70,20 +70,9 @@ void pack_batches(std::vector<Message>& in, size_t max_bytes, std::vector<Messag
     }
     id.assign(1, static_cast<char>(m.topic));
     id.append(m.key);
-    auto it = open.find(id);
-    if (it == open.end()) {
-      open.emplace(id, out.size());
-    } else if (Message& r = out[it->second];
-               r.payload.size() + 1 + m.payload.size() <= max_bytes) {
-      r.payload.push_back('\n');
-      r.payload.append(m.payload);
-      r.timestamp = std::max(r.timestamp, m.timestamp);
-      r.schema_version = kBatchSchemaVersion;
-      continue;
-    } else {
-      it->second = out.size();
-    }
-    out.push_back(std::move(m));
+    const size_t slot = slots.try_emplace(id, slots.size()).first->second;
+    framer.add(out, slot, m.topic, m.key, m.timestamp,
+               [&](std::string& payload) { payload.append(m.payload); });
   }
   in.clear();
 }

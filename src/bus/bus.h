@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,6 +53,77 @@ inline constexpr int32_t kBatchSchemaVersion = 2;
 // newline in its payload, the replay flag set) or a group of one is appended unchanged. The
 // record's timestamp is the latest of its messages'.
 void pack_batches(std::vector<Message>& in, size_t max_bytes, std::vector<Message>& out);
+// The packing rule of pack_batches for producers that write each payload in place (the
+// processor encodes its outputs straight into their records): a key's message joins the key's
+// open record while the record stays within max_bytes, else starts the key's next record.
+// Keys are dense slots chosen by the caller (an index of the topic and key). max_bytes 0: one
+// record per message.
+class BatchFramer {
+ public:
+  explicit BatchFramer(size_t max_bytes = 0) : max_bytes_(max_bytes) {}
+  // Appends the v1 payload written by `write(std::string&)` as a message of `key` (slot `slot`)
+  // to `records`. A v1 encoding never holds a raw newline, so the lines stay separable.
+  template <class Write>
+  void add(std::vector<Message>& records, size_t slot, Topic topic, const std::string& key,
+           Timestamp at, Write&& write);
+  // The records were handed on: every key starts a new one.
+  void clear() {
+    open_.clear();
+    joined_ = 0;
+  }
+  // Messages that joined a record already holding one (messages = records + joined()).
+  size_t joined() const { return joined_; }
+
+ private:
+  static constexpr size_t kRecordReserveBytes = 16 * 1024;
+  Message& start(std::vector<Message>& records, Topic topic, const std::string& key,
+                 Timestamp at);
+  size_t max_bytes_;
+  std::vector<int32_t> open_;  // per slot: index of its open record in `records`, -1: none
+  size_t joined_ = 0;
+};
+
+inline Message& BatchFramer::start(std::vector<Message>& records, Topic topic,
+                                   const std::string& key, Timestamp at) {
+  Message& m = records.emplace_back();
+  m.topic = topic;
+  m.key = key;
+  m.timestamp = at;
+  if (max_bytes_ > 0) m.payload.reserve(std::min(max_bytes_, kRecordReserveBytes));
+  return m;
+}
+
+template <class Write>
+void BatchFramer::add(std::vector<Message>& records, size_t slot, Topic topic,
+                      const std::string& key, Timestamp at, Write&& write) {
+  if (max_bytes_ == 0) {
+    write(start(records, topic, key, at).payload);
+    return;
+  }
+  if (open_.size() <= slot) open_.resize(slot + 1, -1);
+  int32_t& index = open_[slot];
+  if (index >= 0) {
+    Message& record = records[static_cast<size_t>(index)];
+    const size_t before = record.payload.size();
+    record.payload.push_back('\n');
+    write(record.payload);
+    if (record.payload.size() <= max_bytes_) {
+      record.timestamp = std::max(record.timestamp, at);
+      record.schema_version = kBatchSchemaVersion;
+      ++joined_;
+      return;
+    }
+    // Over the limit: this message starts the key's next record (rare: a copy is fine).
+    std::string payload = record.payload.substr(before + 1);
+    record.payload.resize(before);
+    index = static_cast<int32_t>(records.size());
+    start(records, topic, key, at).payload = std::move(payload);
+    return;
+  }
+  index = static_cast<int32_t>(records.size());
+  write(start(records, topic, key, at).payload);
+}
+
 // Appends the messages of `record` to `out`: a batch record unpacked, any other moved as is.
 void unpack_batch(Message&& record, std::vector<Message>& out);
 // `polled` with every batch record unpacked (returned as is when it holds none).

@@ -1,8 +1,9 @@
 #pragma once
 
-#include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bus/bus.h"
@@ -13,82 +14,39 @@
 namespace envmon::processor {
 
 // What raw messages (or a flush) produced, ready to send. Keys are station ids.
-// With `frame_max_bytes` set (the processor's batch framing), curated readings and aggregates
-// are appended to one open record per (topic, station) where they are produced, in
-// bus::pack_batches' format (several v1 lines: schema version 2, the latest timestamp, at most
-// frame_max_bytes of payload): packing afterwards cost a message per output (allocation, copy,
-// free) and a lookup. 0: one message per output.
+// With `frame(max_bytes)` (the processor's batch framing), curated readings and aggregates are
+// appended to one open record per (topic, station) where they are produced, by
+// bus::BatchFramer (pack_batches' rule and format): packing afterwards cost a message per
+// output (allocation, copy, free) and a lookup. Otherwise one message per output.
 struct Output {
   std::vector<bus::Message> curated, aggregates, dead_letters;
-  size_t frame_max_bytes = 0;
 
+  void frame(size_t max_bytes) { framers_ = {bus::BatchFramer(max_bytes), bus::BatchFramer(max_bytes)}; }
   // One curated reading or aggregate of the station with index `station` (key: its id);
   // `encode(std::string&)` appends the v1 payload.
   template <class Encode>
   void add(bus::Topic topic, size_t station, const std::string& key, Timestamp at,
-           Encode&& encode);
+           Encode&& encode) {
+    const bool is_curated = topic == bus::Topic::curated;
+    framers_[is_curated ? 0 : 1].add(is_curated ? curated : aggregates, station, topic, key, at,
+                                     std::forward<Encode>(encode));
+  }
   void clear() {
     curated.clear();
     aggregates.clear();
     dead_letters.clear();
-    for (auto& open : open_)
-      open.clear();
-    lines_ = 0;
+    for (auto& f : framers_)
+      f.clear();
   }
   // Outputs, not records.
-  size_t size() const { return curated.size() + aggregates.size() + dead_letters.size() + lines_; }
+  size_t size() const {
+    return curated.size() + aggregates.size() + dead_letters.size() + framers_[0].joined() +
+           framers_[1].joined();
+  }
 
  private:
-  static constexpr size_t kRecordReserveBytes = 16 * 1024;
-  bus::Message& start(std::vector<bus::Message>& list, bus::Topic topic, const std::string& key,
-                      Timestamp at);
-  std::vector<int32_t> open_[2];  // curated, aggregates: per station its open record, -1: none
-  size_t lines_ = 0;              // outputs appended to a record that held one already
+  std::array<bus::BatchFramer, 2> framers_;  // curated, aggregates
 };
-
-inline bus::Message& Output::start(std::vector<bus::Message>& list, bus::Topic topic,
-                                   const std::string& key, Timestamp at) {
-  bus::Message& m = list.emplace_back();
-  m.topic = topic;
-  m.key = key;
-  m.timestamp = at;
-  if (frame_max_bytes > 0) m.payload.reserve(std::min(frame_max_bytes, kRecordReserveBytes));
-  return m;
-}
-
-template <class Encode>
-void Output::add(bus::Topic topic, size_t station, const std::string& key, Timestamp at,
-                 Encode&& encode) {
-  const bool is_curated = topic == bus::Topic::curated;
-  std::vector<bus::Message>& list = is_curated ? curated : aggregates;
-  if (frame_max_bytes == 0) {
-    encode(start(list, topic, key, at).payload);
-    return;
-  }
-  std::vector<int32_t>& open = open_[is_curated ? 0 : 1];
-  if (open.size() <= station) open.resize(station + 1, -1);
-  int32_t& index = open[station];
-  if (index >= 0) {
-    bus::Message& record = list[static_cast<size_t>(index)];
-    const size_t before = record.payload.size();
-    record.payload.push_back('\n');  // a v1 JSON encoding never holds a raw newline
-    encode(record.payload);
-    if (record.payload.size() <= frame_max_bytes) {
-      record.timestamp = std::max(record.timestamp, at);
-      record.schema_version = bus::kBatchSchemaVersion;
-      ++lines_;
-      return;
-    }
-    // Over the limit: this output starts the station's next record (rare: a copy is fine).
-    std::string payload = record.payload.substr(before + 1);
-    record.payload.resize(before);
-    index = static_cast<int32_t>(list.size());
-    start(list, topic, key, at).payload = std::move(payload);
-    return;
-  }
-  index = static_cast<int32_t>(list.size());
-  encode(start(list, topic, key, at).payload);
-}
 
 inline constexpr int32_t kSchemaVersion = 1;  // the raw payload version this processor reads
 inline constexpr size_t kDeadLetterPayloadBytes = 4096;  // kept of an oversized message

@@ -55,7 +55,7 @@ std::vector<std::string> run(Pipeline& p, const std::vector<bus::Message>& in) {
   return all;
 }
 
-// The worker's batch framing happens where outputs are produced (Output::frame_max_bytes): it
+// The worker's batch framing happens where outputs are produced (Output::frame): it
 // must give the records bus::pack_batches makes of the one-message-per-output form, record
 // limit included, and count outputs, not records.
 TEST_F(PipelineTest, FramedOutputEqualsPackedMessages) {
@@ -65,7 +65,7 @@ TEST_F(PipelineTest, FramedOutputEqualsPackedMessages) {
     auto framed = make();
     Output single;
     Output records;
-    records.frame_max_bytes = max_bytes;
+    records.frame(max_bytes);
     for (const auto& m : in) {
       plain.process(m, single);
       framed.process(m, records);

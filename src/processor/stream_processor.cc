@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <optional>
 #include <iterator>
 #include <string>
 #include <variant>
@@ -40,7 +41,7 @@ struct StreamProcessor::Pending {
 
 struct StreamProcessor::Worker {
   int index = 0;
-  std::deque<Pending> pending;  // worker thread only, oldest first
+  std::optional<Pending> pending;  // worker thread only: the batch awaiting acknowledgement
   std::unique_ptr<bus::Producer> producer;
   std::unique_ptr<Pipeline> pipeline;
   Output out;
@@ -108,7 +109,7 @@ Status StreamProcessor::start() {
     wctx.log = Logger(ctx_.log.component() + "#" + std::to_string(i));
     w->pipeline = std::make_unique<Pipeline>(cfg_, app_, std::move(wctx));
     if (cfg_.runtime.output_framing == OutputFraming::batch)
-      w->out.frame_max_bytes = static_cast<size_t>(cfg_.runtime.output_batch_max_bytes);
+      w->out.frame(static_cast<size_t>(cfg_.runtime.output_batch_max_bytes));
     workers_.push_back(std::move(w));
   }
   for (auto& w : workers_) {
@@ -182,7 +183,7 @@ bool StreamProcessor::send_all(Worker& w, Output& out) {
 // Sends every output, framed. False when an output could be neither sent nor dead-lettered (bus
 // closed): the batch is then never committed and the group re-reads it.
 bool StreamProcessor::send_outputs(Worker& w, Output& out) {
-  w.framed.clear();  // already framed by the pipeline (Output::frame_max_bytes)
+  w.framed.clear();  // already framed by the pipeline (Output::frame)
   for (auto* list : {&out.curated, &out.aggregates, &out.dead_letters})
     std::move(list->begin(), list->end(), std::back_inserter(w.framed));
   out.clear();
@@ -198,7 +199,7 @@ bool StreamProcessor::send_outputs(Worker& w, Output& out) {
   return true;
 }
 
-// On a worker: process and send; the batch then waits among the pending ones for its
+// On a worker: process and send; the batch then awaits its
 // acknowledgement while the worker goes on with the next batch.
 void StreamProcessor::handle_batch(Worker& w, std::vector<bus::Message>& batch) {
   for (const auto& m : batch)
@@ -208,9 +209,9 @@ void StreamProcessor::handle_batch(Worker& w, std::vector<bus::Message>& batch) 
   // acknowledgement, and its outputs leave once that one is in. librdkafka 2.0's idempotent
   // producer sends one request per partition at a time, and its broker thread spins (poll with
   // no timeout) while records wait behind one: sending earlier only burns a core.
-  while (!w.pending.empty())
+  while (w.pending)
     settle(w, kAckWait);
-  Pending p;
+  Pending& p = w.pending.emplace();
   p.outputs = static_cast<int64_t>(w.out.size());
   p.done.sent = send_outputs(w, w.out);
   if (p.done.sent) p.mark = w.producer->checkpoint();
@@ -220,42 +221,38 @@ void StreamProcessor::handle_batch(Worker& w, std::vector<bus::Message>& batch) 
       p.done.messages.emplace_back(m.partition, 0);
     ++p.done.messages.back().second;
   }
-  w.pending.push_back(std::move(p));
 }
 
-// Hands the pending batches whose outputs are acknowledged to the poller, oldest first, so a
-// partition's batches reach it in order: one whose outputs failed (or were never all sent) goes
-// as not sent, and the poller holds its partitions before any later batch could be committed.
-// Waits up to `wait` for the oldest one only.
+// Hands the pending batch to the poller once its outputs are acknowledged (or failed, or were
+// never all sent: then as not sent, and the poller holds its partitions before a later batch of
+// theirs could be committed). Waits up to `wait` for the acknowledgement.
 void StreamProcessor::settle(Worker& w, Millis wait) {
-  while (!w.pending.empty()) {
-    Pending& p = w.pending.front();
-    if (p.done.sent) {
-      auto acked = w.producer->acknowledged(p.mark, wait);
-      if (!acked.ok()) {
-        ctx_.metrics->error("flush", std::string(errc_name(acked.error().code())));
-        ctx_.log.error("outputs not acknowledged; batch left uncommitted",
-                       {{"error", acked.error().to_string()}});
-        p.done.sent = false;
-      } else if (!*acked) {
-        return;
-      } else {
-        ctx_.metrics->sent(static_cast<double>(p.outputs));
-      }
+  if (!w.pending) return;
+  Pending& p = *w.pending;
+  if (p.done.sent) {
+    auto acked = w.producer->acknowledged(p.mark, wait);
+    if (!acked.ok()) {
+      ctx_.metrics->error("flush", std::string(errc_name(acked.error().code())));
+      ctx_.log.error("outputs not acknowledged; batch left uncommitted",
+                     {{"error", acked.error().to_string()}});
+      p.done.sent = false;
+    } else if (!*acked) {
+      return;
+    } else {
+      ctx_.metrics->sent(static_cast<double>(p.outputs));
     }
-    {
-      std::lock_guard lock(done_mutex_);
-      done_.push_back(std::move(p.done));
-    }
-    w.pending.pop_front();
-    wait = Millis(0);
   }
+  {
+    std::lock_guard lock(done_mutex_);
+    done_.push_back(std::move(p.done));
+  }
+  w.pending.reset();
 }
 
 void StreamProcessor::work_loop(Worker& w) {
   for (;;) {
     std::optional<Task> next = w.try_pop();
-    if (!next && !w.pending.empty()) {
+    if (!next && w.pending) {
       settle(w, kAckWait);
       continue;
     }
@@ -266,7 +263,7 @@ void StreamProcessor::work_loop(Worker& w) {
       // The partition moved away: its stations' state goes too (the next owner rebuilds it).
       w.pipeline->drop_partition(drop->partition);
     } else {
-      while (!w.pending.empty())
+      while (w.pending)
         settle(w, Millis(cfg_.runtime.send_timeout_ms));
       w.pipeline->flush_open(w.out);
       send_all(w, w.out);

@@ -24,7 +24,7 @@ namespace envmon::processor {
 // per-station state of that partition (a station always maps to one partition) and its own
 // producer. Outputs go to curated / aggregates / dead-letter; the poller commits a batch's raw
 // offsets only after its outputs are acknowledged (at-least-once; replay is deterministic). A
-// worker does not wait for that: it goes on with the next batches (up to a few in flight). An output the bus refuses for good goes to dead-letter with the reason; a batch
+// worker does not wait for that: it processes the next batch meanwhile (one batch in flight). An output the bus refuses for good goes to dead-letter with the reason; a batch
 // whose outputs are still not acknowledged holds its partitions' commits (never a silent loss). One member per process, not one per worker: members of one process joining
 // one by one made the group rebalance at every start (seconds of stall and a partial rebuild).
 class StreamProcessor {
@@ -40,7 +40,7 @@ class StreamProcessor {
   // Drains: polls until a poll finds no raw lag, lets the workers finish their batches, flush
   // open hours, send and commit, then returns. Idempotent.
   void stop();
-  // Raw messages whose outputs were sent and flushed and whose offsets were committed.
+  // Raw messages whose outputs were acknowledged and whose offsets were committed.
   int64_t processed() const { return processed_.load(); }
   // Set when the consumer failed for good and this member stopped consuming, or when a batch's
   // outputs were not acknowledged and its partition is held: the process should exit
