@@ -90,7 +90,13 @@ TEST(ProcessorConfig, OutputLingerIsShortAndBounded) {
   EXPECT_EQ(parse("version: 1\n")->runtime.output_linger_ms, 1);
   EXPECT_EQ(parse("processor: {output_linger_ms: 20}\n")->runtime.output_linger_ms, 20);
   EXPECT_EQ(parse("version: 1\n")->runtime.commit_interval_ms, 50);
-  EXPECT_FALSE(parse("processor: {commit_interval_ms: -1}\n").ok());
+  for (const char* bad : {"processor: {commit_interval_ms: -1}\n",
+                          "processor: {commit_interval_ms: soon}\n"}) {
+    auto e = parse(bad);
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_NE(e.error().message().find("commit_interval_ms"), std::string::npos)
+        << e.error().message();
+  }
   auto bad = parse("processor: {output_linger_ms: 5000}\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message().find("output_linger_ms"), std::string::npos)
